@@ -1,0 +1,130 @@
+"""What the skill says, loaded once from ``content/``.
+
+``content/<language>/`` (for example ``en``) holds the words shared by every locale of a language;
+``content/<locale>/`` (for example ``en-US``) holds what differs by country and may override any
+top-level key of the shared files. Python decides *what* to say from this data; the Jinja templates
+beside it decide *how it sounds*.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+DATA_FILES = ("topics", "ideas", "phrases")
+
+
+def find_content_dir() -> Path:
+    """``content/`` beside the code in the Lambda artifact, or at the repository root."""
+    here = Path(__file__).resolve()
+    for candidate in (here.parents[1] / "content", here.parents[2] / "content"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("no content/ folder beside the code or at the repository root")
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One thing a listener can learn about."""
+
+    id: str
+    title: str
+    answer: tuple[str, ...]
+    more: tuple[str, ...]
+    offer: str
+
+
+@dataclass(frozen=True)
+class Idea:
+    id: str
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class LocaleContent:
+    """Everything one locale says, as plain data."""
+
+    locale: str
+    chain: tuple[str, ...]
+    """Folders searched for this locale, most specific first (also used for templates)."""
+    topics: Mapping[str, Topic]
+    ideas: tuple[Idea, ...]
+    phrases: Mapping[str, tuple[str, ...]]
+    offers: Mapping[str, tuple[str, ...]]
+
+    def topic(self, topic_id: str) -> Topic:
+        return self.topics[topic_id]
+
+    def idea(self, idea_id: str) -> Idea:
+        return next(idea for idea in self.ideas if idea.id == idea_id)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _strings(value: object, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and value and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    raise ValueError(f"{where} must be a string or a non-empty list of strings")
+
+
+def _load_locale(content_dir: Path, locale: str, chain: tuple[str, ...]) -> LocaleContent:
+    data: dict[str, dict[str, Any]] = {}
+    for name in DATA_FILES:
+        merged: dict[str, Any] = {}
+        for folder in reversed(chain):  # least specific first, so the locale overrides
+            merged.update(_read_toml(content_dir / folder / f"{name}.toml"))
+        data[name] = merged
+
+    topics = {
+        topic_id: Topic(
+            id=topic_id,
+            title=str(fields["title"]),
+            answer=_strings(fields["answer"], f"topics.{topic_id}.answer"),
+            more=_strings(fields["more"], f"topics.{topic_id}.more"),
+            offer=str(fields["offer"]),
+        )
+        for topic_id, fields in data["topics"].items()
+    }
+    ideas = tuple(
+        Idea(id=str(item["id"]), kind=str(item["kind"]), text=str(item["text"]))
+        for item in data["ideas"].get("idea", [])
+    )
+    phrases_raw = dict(data["phrases"])
+    offers_raw = phrases_raw.pop("offer", {})
+    phrases = {key: _strings(value, f"phrases.{key}") for key, value in phrases_raw.items()}
+    offers = {key: _strings(value, f"phrases.offer.{key}") for key, value in offers_raw.items()}
+    return LocaleContent(locale, chain, topics, ideas, phrases, offers)
+
+
+class Library:
+    """The content of every supported locale, loaded and checked at start-up."""
+
+    def __init__(self, content_dir: Path) -> None:
+        self.content_dir = content_dir
+        declared = _read_toml(content_dir / "locales.toml")
+        self.default = str(declared["default"])
+        self._locales = {
+            locale: _load_locale(content_dir, locale, (locale, locale.split("-")[0]))
+            for locale in declared["supported"]
+        }
+        if self.default not in self._locales:
+            raise ValueError(f"the default locale {self.default} is not supported")
+
+    @property
+    def locales(self) -> tuple[str, ...]:
+        return tuple(self._locales)
+
+    def for_locale(self, locale: str | None) -> LocaleContent:
+        """The locale's content, or the default locale's when it is missing or unknown."""
+        return self._locales.get(locale or "", self._locales[self.default])

@@ -1,0 +1,95 @@
+"""The per-request context handlers work with, and the one way a reply becomes a response."""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass, field
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+from ask_sdk_model.ui import SimpleCard
+
+from aftercare.profile import Profile
+from aftercare.speech import Voice
+from aftercare.state import LastReply, SessionState
+
+log = logging.getLogger(__name__)
+TURN_KEY = "turn"
+
+
+@dataclass
+class Reply:
+    """What the listener hears and sees for one request."""
+
+    speech: str
+    """Inner SSML."""
+    reprompt: str | None = None
+    """Inner SSML; required whenever the session stays open."""
+    card_title: str | None = None
+    card_text: str | None = None
+    end_session: bool = False
+    remember: bool = True
+    """Keep it for "repeat that"."""
+
+
+@dataclass
+class Turn:
+    """One request: its voice (locale, templates, phrasing), session state and profile."""
+
+    handler_input: HandlerInput
+    voice: Voice
+    state: SessionState
+    rng: random.Random
+    intent_name: str | None = None
+    _profile: Profile | None = field(default=None, repr=False)
+
+    @property
+    def in_session(self) -> bool:
+        return self.handler_input.request_envelope.session is not None
+
+    def profile(self) -> Profile:
+        """The listener's profile, read from the store at most once per request.
+
+        A store that cannot be reached gives an empty profile: the conversation goes on.
+        """
+        if self._profile is None:
+            manager = self.handler_input.attributes_manager
+            try:
+                self._profile = Profile.from_attributes(manager.persistent_attributes)
+            except Exception:
+                log.warning("profile store unavailable; continuing without it", exc_info=True)
+                self._profile = Profile()
+        return self._profile
+
+    def save_profile(self, profile: Profile) -> None:
+        """Store the profile; a failure is logged and the conversation goes on."""
+        self._profile = profile
+        manager = self.handler_input.attributes_manager
+        try:
+            manager.persistent_attributes = profile.to_attributes()
+            manager.save_persistent_attributes()
+        except Exception:
+            log.warning("profile store unavailable; change kept for this session", exc_info=True)
+
+
+def turn_of(handler_input: HandlerInput) -> Turn:
+    turn = handler_input.attributes_manager.request_attributes[TURN_KEY]
+    assert isinstance(turn, Turn)
+    return turn
+
+
+def respond(handler_input: HandlerInput, reply: Reply) -> Response:
+    """Build the SDK response for a reply, remembering it for "repeat"."""
+    builder = handler_input.response_builder
+    builder.speak(reply.speech)
+    if reply.card_title and reply.card_text:
+        builder.set_card(SimpleCard(title=reply.card_title, content=reply.card_text))
+    if reply.end_session:
+        builder.set_should_end_session(True)
+    else:
+        builder.ask(reply.reprompt or reply.speech)
+    turn = turn_of(handler_input)
+    if reply.remember and not reply.end_session:
+        turn.state.last = LastReply(reply.speech, reply.reprompt, reply.card_title, reply.card_text)
+    return builder.response

@@ -1,0 +1,156 @@
+"""Opening the skill and Alexa's built-in intents: help, stop, fallback, repeat, start over."""
+
+from __future__ import annotations
+
+import logging
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name, is_request_type
+from ask_sdk_model import Response
+
+from aftercare.conversation import Reply, Turn, respond, turn_of
+from aftercare.handlers.followups import goodbye_reply
+from aftercare.profile import Profile
+from aftercare.state import SessionState
+
+log = logging.getLogger(__name__)
+
+
+def welcome_reply(turn: Turn) -> Reply:
+    """The welcome; on first use it carries the not-medical-advice sentence, once."""
+    profile = turn.profile()
+    first_use = not profile.disclaimer_heard
+    if first_use:
+        turn.save_profile(Profile(disclaimer_heard=True))
+    return Reply(
+        speech=turn.voice.ssml("welcome", first_use=first_use, returning=not first_use),
+        reprompt=turn.voice.ssml("lines", keys=["start_reprompt"]),
+    )
+
+
+def help_reply(turn: Turn) -> Reply:
+    state = turn.state
+    where = "idea" if state.offer == "idea" else "topic" if state.topic else "start"
+    return Reply(
+        speech=turn.voice.ssml("lines", keys=[f"help_{where}"]),
+        reprompt=turn.voice.ssml("lines", keys=["help_reprompt"]),
+    )
+
+
+def fallback_reply(turn: Turn) -> Reply:
+    return Reply(
+        speech=turn.voice.ssml("lines", keys=["fallback"]),
+        reprompt=turn.voice.ssml("lines", keys=["fallback_reprompt"]),
+        remember=False,
+    )
+
+
+class LaunchHandler(AbstractRequestHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_request_type("LaunchRequest")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return respond(handler_input, welcome_reply(turn_of(handler_input)))
+
+
+class HelpHandler(AbstractRequestHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("AMAZON.HelpIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return respond(handler_input, help_reply(turn_of(handler_input)))
+
+
+class GoodbyeHandler(AbstractRequestHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(
+            is_intent_name("AMAZON.StopIntent")(handler_input)
+            or is_intent_name("AMAZON.CancelIntent")(handler_input)
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return respond(handler_input, goodbye_reply(turn_of(handler_input)))
+
+
+class RepeatHandler(AbstractRequestHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("AMAZON.RepeatIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        last = turn.state.last
+        if last is None:
+            reply = Reply(
+                speech=turn.voice.ssml("lines", keys=["nothing_to_repeat", "ask_what"]),
+                reprompt=turn.voice.ssml("lines", keys=["start_reprompt"]),
+                remember=False,
+            )
+        else:
+            reply = Reply(last.speech, last.reprompt, last.card_title, last.card_text)
+        return respond(handler_input, reply)
+
+
+class StartOverHandler(AbstractRequestHandler):
+    """Start over, and Navigate Home: back to the welcome, keeping which ideas were heard."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(
+            is_intent_name("AMAZON.StartOverIntent")(handler_input)
+            or is_intent_name("AMAZON.NavigateHomeIntent")(handler_input)
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        turn.state = SessionState(ideas_heard=turn.state.ideas_heard)
+        return respond(handler_input, welcome_reply(turn))
+
+
+class FallbackHandler(AbstractRequestHandler):
+    """Alexa's FallbackIntent, and any intent this version of the skill does not know."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_request_type("IntentRequest")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return respond(handler_input, fallback_reply(turn_of(handler_input)))
+
+
+class SessionEndedHandler(AbstractRequestHandler):
+    """The session closed (the listener left, or said nothing): no speech is allowed back."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_request_type("SessionEndedRequest")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request = handler_input.request_envelope.request
+        error = getattr(request, "error", None)
+        if error is not None:
+            log.warning("session ended with an error of type %s", getattr(error, "object_type", ""))
+        return handler_input.response_builder.response
+
+
+class OtherRequestHandler(AbstractRequestHandler):
+    """Any other request type (system events, newer interfaces): an empty, valid response."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return handler_input.response_builder.response
+
+
+def handlers() -> list[AbstractRequestHandler]:
+    """Built-ins in dispatch order; the two catch-alls come last."""
+    return [
+        LaunchHandler(),
+        HelpHandler(),
+        GoodbyeHandler(),
+        RepeatHandler(),
+        StartOverHandler(),
+        SessionEndedHandler(),
+    ]
+
+
+def catch_alls() -> list[AbstractRequestHandler]:
+    return [FallbackHandler(), OtherRequestHandler()]

@@ -1,0 +1,180 @@
+"""Wiring: content, voice, store and handlers made into one skill, built once at start-up."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from collections.abc import Callable
+from typing import Any
+
+from ask_sdk_core.dispatch_components import (
+    AbstractExceptionHandler,
+    AbstractRequestInterceptor,
+    AbstractResponseInterceptor,
+)
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.response_helper import ResponseFactory
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import CustomSkillBuilder
+from ask_sdk_model import RequestEnvelope, Response, ResponseEnvelope
+
+from aftercare import logs
+from aftercare.config import Config
+from aftercare.content import Library, find_content_dir
+from aftercare.conversation import TURN_KEY, Turn
+from aftercare.handlers import builtins, followups, learn
+from aftercare.persistence import make_store
+from aftercare.speech import Renderer, Voice
+from aftercare.state import SessionState
+
+log = logging.getLogger(__name__)
+
+LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+class Apologies:
+    """The spoken apology for each locale, rendered at start-up so it cannot fail when needed."""
+
+    def __init__(self, library: Library, renderer: Renderer) -> None:
+        self._library = library
+        self._by_locale: dict[str, tuple[str, str]] = {}
+        for locale in library.locales:
+            voice = Voice(library.for_locale(locale), renderer, choose=lambda options: options[0])
+            self._by_locale[locale] = (
+                voice.ssml("lines", keys=["error"]),
+                voice.ssml("lines", keys=["error_reprompt"]),
+            )
+
+    def response(self, locale: str | None) -> Response:
+        speech, reprompt = self._by_locale[self._library.for_locale(locale).locale]
+        return ResponseFactory().speak(speech).ask(reprompt).response
+
+
+class TurnInterceptor(AbstractRequestInterceptor):
+    """Before every handler: the locale's voice and the session state, in one Turn."""
+
+    def __init__(self, library: Library, renderer: Renderer, seed: int | None) -> None:
+        self.library = library
+        self.renderer = renderer
+        self.seed = seed
+        self._rng = random.Random()
+
+    def _rng_for(self, request_id: str) -> random.Random:
+        # Seeded per request, so a seeded run says the same whatever the order of requests.
+        return random.Random(f"{self.seed}:{request_id}") if self.seed is not None else self._rng
+
+    def process(self, handler_input: HandlerInput) -> None:
+        envelope = handler_input.request_envelope
+        request = envelope.request
+        if request is None:
+            raise ValueError("the envelope has no request")
+        rng = self._rng_for(str(request.request_id))
+        attributes = envelope.session.attributes if envelope.session else None
+        intent = getattr(request, "intent", None)
+        handler_input.attributes_manager.request_attributes[TURN_KEY] = Turn(
+            handler_input=handler_input,
+            voice=Voice(self.library.for_locale(request.locale), self.renderer, rng.choice),
+            state=SessionState.from_attributes(attributes),
+            rng=rng,
+            intent_name=getattr(intent, "name", None),
+        )
+
+
+class SessionStateInterceptor(AbstractResponseInterceptor):
+    """After every handler: the session state goes back to Alexa in the session attributes."""
+
+    def process(self, handler_input: HandlerInput, response: Response) -> None:
+        turn = handler_input.attributes_manager.request_attributes.get(TURN_KEY)
+        if isinstance(turn, Turn) and turn.in_session:
+            handler_input.attributes_manager.session_attributes = turn.state.to_attributes()
+
+
+class ApologyHandler(AbstractExceptionHandler):
+    """Any error in a handler: a kind apology, the session kept open and its state unchanged."""
+
+    def __init__(self, apologies: Apologies) -> None:
+        self.apologies = apologies
+
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
+        log.error("a handler failed", exc_info=exception)
+        request = handler_input.request_envelope.request
+        return self.apologies.response(getattr(request, "locale", None))
+
+
+def build_skill(
+    config: Config, library: Library, renderer: Renderer, apologies: Apologies
+) -> CustomSkill:
+    builder = CustomSkillBuilder(persistence_adapter=make_store(config))
+    # The SDK checks the skill id too; the handler below refuses first, with a clear log line.
+    builder.skill_id = config.skill_id  # type: ignore[assignment]  # SDK annotates it as None
+    for handler in (*builtins.handlers(), *learn.handlers(), *followups.handlers()):
+        builder.add_request_handler(handler)
+    for handler in builtins.catch_alls():
+        builder.add_request_handler(handler)
+    builder.add_global_request_interceptor(TurnInterceptor(library, renderer, config.seed))
+    builder.add_global_response_interceptor(SessionStateInterceptor())
+    builder.add_exception_handler(ApologyHandler(apologies))
+    return builder.create()
+
+
+def _describe(envelope: RequestEnvelope) -> dict[str, Any]:
+    request = envelope.request
+    intent = getattr(request, "intent", None)
+    return {
+        "request_id": getattr(request, "request_id", None),
+        "request_type": getattr(request, "object_type", None),
+        "intent": getattr(intent, "name", None),
+        "locale": getattr(request, "locale", None),
+    }
+
+
+def _application_id(event: dict[str, Any]) -> object:
+    try:
+        return event["context"]["System"]["application"]["applicationId"]
+    except (KeyError, TypeError):
+        return None
+
+
+class ForeignSkillError(PermissionError):
+    """A request from a skill other than the configured one."""
+
+
+def build_handler(config: Config | None = None) -> LambdaHandler:
+    """The Lambda handler: the skill, and a last guard so Lambda never returns an exception."""
+    config = config or Config.from_env()
+    logs.configure(config.log_level)
+    content_dir = find_content_dir()
+    library, renderer = Library(content_dir), Renderer(content_dir)
+    apologies = Apologies(library, renderer)
+    skill = build_skill(config, library, renderer, apologies)
+    serializer = skill.serializer
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        started = time.perf_counter()
+        if config.skill_id and _application_id(event) != config.skill_id:
+            log.warning("refused a request from another skill")
+            raise ForeignSkillError("this function answers one skill only")
+        fields: dict[str, Any] = {}
+        outcome = "ok"
+        try:
+            envelope = serializer.deserialize(json.dumps(event), RequestEnvelope)
+            fields = _describe(envelope)
+            response_envelope = skill.invoke(envelope, context)
+        except Exception as error:
+            log.error("the request could not be handled", exc_info=error, extra=fields)
+            response_envelope = ResponseEnvelope(
+                version="1.0", response=apologies.response(fields.get("locale"))
+            )
+            outcome = "apology"
+        latency = round((time.perf_counter() - started) * 1000, 2)
+        log.info("request", extra={**fields, "latency_ms": latency, "outcome": outcome})
+        result = serializer.serialize(response_envelope)
+        assert isinstance(result, dict)
+        return result
+
+    return handler
