@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass, field
 
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import Response
+from ask_sdk_model import Response, Slot
 from ask_sdk_model.ui import SimpleCard
 
 from aftercare.profile import Profile
@@ -43,6 +43,13 @@ class Turn:
     rng: random.Random
     intent_name: str | None = None
     _profile: Profile | None = field(default=None, repr=False)
+
+    def slot(self, name: str) -> Slot | None:
+        """A slot of the intent, or None when the request has no such slot."""
+        intent = getattr(self.handler_input.request_envelope.request, "intent", None)
+        slots = getattr(intent, "slots", None) or {}
+        slot = slots.get(name)
+        return slot if isinstance(slot, Slot) else None
 
     @property
     def in_session(self) -> bool:

@@ -6,10 +6,11 @@ import logging
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_intent_name, is_request_type
+from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
 from aftercare.conversation import Reply, Turn, respond, turn_of
+from aftercare.handlers.base import IntentHandler
 from aftercare.handlers.followups import goodbye_reply
 from aftercare.profile import Profile
 from aftercare.state import SessionState
@@ -54,66 +55,54 @@ class LaunchHandler(AbstractRequestHandler):
         return respond(handler_input, welcome_reply(turn_of(handler_input)))
 
 
-class HelpHandler(AbstractRequestHandler):
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_intent_name("AMAZON.HelpIntent")(handler_input))
+class HelpHandler(IntentHandler):
+    intent_names = ("AMAZON.HelpIntent",)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return respond(handler_input, help_reply(turn_of(handler_input)))
-
-
-class GoodbyeHandler(AbstractRequestHandler):
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(
-            is_intent_name("AMAZON.StopIntent")(handler_input)
-            or is_intent_name("AMAZON.CancelIntent")(handler_input)
-        )
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return respond(handler_input, goodbye_reply(turn_of(handler_input)))
+    def reply(self, turn: Turn) -> Reply:
+        return help_reply(turn)
 
 
-class RepeatHandler(AbstractRequestHandler):
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_intent_name("AMAZON.RepeatIntent")(handler_input))
+class GoodbyeHandler(IntentHandler):
+    intent_names = ("AMAZON.StopIntent", "AMAZON.CancelIntent")
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        turn = turn_of(handler_input)
+    def reply(self, turn: Turn) -> Reply:
+        return goodbye_reply(turn)
+
+
+class RepeatHandler(IntentHandler):
+    intent_names = ("AMAZON.RepeatIntent",)
+
+    def reply(self, turn: Turn) -> Reply:
         last = turn.state.last
         if last is None:
-            reply = Reply(
+            return Reply(
                 speech=turn.voice.ssml("lines", keys=["nothing_to_repeat", "ask_what"]),
                 reprompt=turn.voice.ssml("lines", keys=["start_reprompt"]),
                 remember=False,
             )
-        else:
-            reply = Reply(last.speech, last.reprompt, last.card_title, last.card_text)
-        return respond(handler_input, reply)
+        return Reply(last.speech, last.reprompt, last.card_title, last.card_text)
 
 
-class StartOverHandler(AbstractRequestHandler):
+class StartOverHandler(IntentHandler):
     """Start over, and Navigate Home: back to the welcome, keeping which ideas were heard."""
 
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(
-            is_intent_name("AMAZON.StartOverIntent")(handler_input)
-            or is_intent_name("AMAZON.NavigateHomeIntent")(handler_input)
-        )
+    intent_names = ("AMAZON.StartOverIntent", "AMAZON.NavigateHomeIntent")
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        turn = turn_of(handler_input)
+    def reply(self, turn: Turn) -> Reply:
         turn.state = SessionState(ideas_heard=turn.state.ideas_heard)
-        return respond(handler_input, welcome_reply(turn))
+        return welcome_reply(turn)
 
 
-class FallbackHandler(AbstractRequestHandler):
+class FallbackHandler(IntentHandler):
     """Alexa's FallbackIntent, and any intent this version of the skill does not know."""
+
+    intent_names = ("AMAZON.FallbackIntent",)
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return bool(is_request_type("IntentRequest")(handler_input))
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return respond(handler_input, fallback_reply(turn_of(handler_input)))
+    def reply(self, turn: Turn) -> Reply:
+        return fallback_reply(turn)
 
 
 class SessionEndedHandler(AbstractRequestHandler):
@@ -123,10 +112,9 @@ class SessionEndedHandler(AbstractRequestHandler):
         return bool(is_request_type("SessionEndedRequest")(handler_input))
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        request = handler_input.request_envelope.request
-        error = getattr(request, "error", None)
+        error = getattr(handler_input.request_envelope.request, "error", None)
         if error is not None:
-            log.warning("session ended with an error of type %s", getattr(error, "object_type", ""))
+            log.warning("session ended with an error: %s", getattr(error, "object_type", ""))
         return handler_input.response_builder.response
 
 
@@ -141,7 +129,6 @@ class OtherRequestHandler(AbstractRequestHandler):
 
 
 def handlers() -> list[AbstractRequestHandler]:
-    """Built-ins in dispatch order; the two catch-alls come last."""
     return [
         LaunchHandler(),
         HelpHandler(),
@@ -153,4 +140,5 @@ def handlers() -> list[AbstractRequestHandler]:
 
 
 def catch_alls() -> list[AbstractRequestHandler]:
+    """Registered after every journey's handlers, so they only get what nothing else takes."""
     return [FallbackHandler(), OtherRequestHandler()]

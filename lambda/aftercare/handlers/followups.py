@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from ask_sdk_core.dispatch_components import AbstractRequestHandler
-from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_intent_name
-from ask_sdk_model import Response
-
-from aftercare.conversation import Reply, Turn, respond, turn_of
+from aftercare.conversation import Reply, Turn
+from aftercare.handlers.base import IntentHandler
 from aftercare.journeys import go_to
 
 
@@ -23,26 +19,21 @@ def what_else_reply(turn: Turn) -> Reply:
     )
 
 
-class YesHandler(AbstractRequestHandler):
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_intent_name("AMAZON.YesIntent")(handler_input))
+class YesHandler(IntentHandler):
+    intent_names = ("AMAZON.YesIntent",)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        turn = turn_of(handler_input)
+    def reply(self, turn: Turn) -> Reply:
         offer = turn.state.offer
-        return respond(handler_input, go_to(turn, offer) if offer else what_else_reply(turn))
+        return go_to(turn, offer) if offer else what_else_reply(turn)
 
 
-class NoHandler(AbstractRequestHandler):
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_intent_name("AMAZON.NoIntent")(handler_input))
+class NoHandler(IntentHandler):
+    intent_names = ("AMAZON.NoIntent",)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        turn = turn_of(handler_input)
+    def reply(self, turn: Turn) -> Reply:
         declined_offer = turn.state.offer is not None and not turn.state.asked_what_else
-        reply = what_else_reply(turn) if declined_offer else goodbye_reply(turn)
-        return respond(handler_input, reply)
+        return what_else_reply(turn) if declined_offer else goodbye_reply(turn)
 
 
-def handlers() -> list[AbstractRequestHandler]:
+def handlers() -> list[IntentHandler]:
     return [YesHandler(), NoHandler()]

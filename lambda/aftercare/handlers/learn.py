@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from ask_sdk_core.dispatch_components import AbstractRequestHandler
-from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_slot, is_intent_name
-from ask_sdk_model import Response
-
-from aftercare.conversation import Reply, Turn, respond, turn_of
+from aftercare.conversation import Reply, Turn
+from aftercare.handlers.base import IntentHandler
 from aftercare.ideas import next_idea
 from aftercare.journeys import go_to, journey
 from aftercare.slots import resolved_id
@@ -67,19 +63,15 @@ def idea_reply(turn: Turn) -> Reply:
     )
 
 
-class TopicIntentHandler(AbstractRequestHandler):
+class TopicIntentHandler(IntentHandler):
     """An intent that always means one topic, such as WhatIsAftercareIntent."""
 
     def __init__(self, intent_name: str, topic_id: str) -> None:
-        self.intent_name = intent_name
+        self.intent_names = (intent_name,)
         self.topic_id = topic_id
 
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_intent_name(self.intent_name)(handler_input))
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        turn = turn_of(handler_input)
-        return respond(handler_input, topic_reply(turn, self.topic_id))
+    def reply(self, turn: Turn) -> Reply:
+        return topic_reply(turn, self.topic_id)
 
 
 TOPIC_INTENTS = {
@@ -93,36 +85,31 @@ TOPIC_INTENTS = {
 }
 
 
-class NamedTopicHandler(AbstractRequestHandler):
+class NamedTopicHandler(IntentHandler):
     """ "Tell me about {topic}": the slot's resolved id says where to go."""
 
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_intent_name("TopicIntent")(handler_input))
+    intent_names = ("TopicIntent",)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        turn = turn_of(handler_input)
-        target = resolved_id(get_slot(handler_input, "topic"))
-        reply = go_to(turn, target) if target else unknown_topic_reply(turn)
-        return respond(handler_input, reply)
+    def reply(self, turn: Turn) -> Reply:
+        target = resolved_id(turn.slot("topic"))
+        return go_to(turn, target) if target else unknown_topic_reply(turn)
 
 
-class TellMeMoreHandler(AbstractRequestHandler):
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_intent_name("TellMeMoreIntent")(handler_input))
+class TellMeMoreHandler(IntentHandler):
+    intent_names = ("TellMeMoreIntent",)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return respond(handler_input, more_reply(turn_of(handler_input)))
-
-
-class AftercareIdeaHandler(AbstractRequestHandler):
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_intent_name("AftercareIdeaIntent")(handler_input))
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return respond(handler_input, idea_reply(turn_of(handler_input)))
+    def reply(self, turn: Turn) -> Reply:
+        return more_reply(turn)
 
 
-def handlers() -> list[AbstractRequestHandler]:
+class AftercareIdeaHandler(IntentHandler):
+    intent_names = ("AftercareIdeaIntent",)
+
+    def reply(self, turn: Turn) -> Reply:
+        return idea_reply(turn)
+
+
+def handlers() -> list[IntentHandler]:
     return [
         *(TopicIntentHandler(intent, topic) for intent, topic in TOPIC_INTENTS.items()),
         NamedTopicHandler(),
