@@ -29,6 +29,7 @@ class Config:
     user_key_secret: bytes
     """Secret for the keyed hash that turns an Alexa user id into a storage key."""
     log_level: str
+    on_lambda: bool
     seed: int | None
     """Seeds the choice of phrasings, so tests and demos can be repeated."""
 
@@ -51,5 +52,6 @@ class Config:
             local_store_path=Path(env.get("LOCAL_STORE_PATH") or default_store),
             user_key_secret=secret.encode(),
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
+            on_lambda=on_lambda,
             seed=seed,
         )

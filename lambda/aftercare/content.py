@@ -70,6 +70,20 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return tomllib.load(handle)
 
 
+def _read_data(folder: Path, name: str) -> dict[str, Any]:
+    """``<name>.toml`` and any ``<name>_<part>.toml`` beside it (one per journey), merged."""
+    merged: dict[str, Any] = {}
+    for path in sorted(folder.glob(f"{name}.toml")) + sorted(folder.glob(f"{name}_*.toml")):
+        for key, value in _read_toml(path).items():
+            if isinstance(value, dict) and isinstance(merged.get(key), dict):
+                merged[key] = {**merged[key], **value}
+            elif key in merged:
+                raise ValueError(f"{key!r} is defined twice in {folder}/{name}*.toml")
+            else:
+                merged[key] = value
+    return merged
+
+
 def _strings(value: object, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
@@ -83,7 +97,7 @@ def _load_locale(content_dir: Path, locale: str, chain: tuple[str, ...]) -> Loca
     for name in DATA_FILES:
         merged: dict[str, Any] = {}
         for folder in reversed(chain):  # least specific first, so the locale overrides
-            merged.update(_read_toml(content_dir / folder / f"{name}.toml"))
+            merged.update(_read_data(content_dir / folder, name))
         data[name] = merged
 
     topics = {

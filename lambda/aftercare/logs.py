@@ -35,13 +35,22 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def configure(level: str) -> None:
-    """Send every log line of the skill to stdout as JSON (CloudWatch on Lambda)."""
-    handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(JsonFormatter())
+class _SkillHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Marks the handler this module installs, so configuring twice adds nothing."""
+
+
+def configure(level: str, *, on_lambda: bool) -> None:
+    """Write every log line as JSON to stderr (CloudWatch on Lambda).
+
+    On Lambda the runtime's own plain-text handler is replaced; elsewhere other handlers (a test
+    runner's capture, say) are left in place.
+    """
     root = logging.getLogger()
     for existing in list(root.handlers):
-        root.removeHandler(existing)
+        if on_lambda or isinstance(existing, _SkillHandler):
+            root.removeHandler(existing)
+    handler = _SkillHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
     root.addHandler(handler)
     root.setLevel(level)
     # Library chatter (boto's retries, the SDK's dispatch) stays out unless it is a warning.

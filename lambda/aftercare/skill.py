@@ -147,7 +147,7 @@ class ForeignSkillError(PermissionError):
 def build_handler(config: Config | None = None) -> LambdaHandler:
     """The Lambda handler: the skill, and a last guard so Lambda never returns an exception."""
     config = config or Config.from_env()
-    logs.configure(config.log_level)
+    logs.configure(config.log_level, on_lambda=config.on_lambda)
     content_dir = find_content_dir()
     library, renderer = Library(content_dir), Renderer(content_dir)
     apologies = Apologies(library, renderer)

@@ -115,6 +115,6 @@ def problems(ssml: str) -> list[str]:
 
 def plain_text(ssml: str) -> str:
     """The words of some SSML without its markup (for the local runner)."""
-    spaced = re.sub(r"<break[^>]*/>|</s>|</p>", " ", as_speak(ssml))
+    spaced = re.sub(r"(<break[^>]*/>|</s>|</p>)", r" \1", as_speak(ssml))
     root = ET.fromstring(spaced.replace("<speak>", f'<speak xmlns:amazon="{_AMAZON_NS}">', 1))
     return re.sub(r"\s+", " ", "".join(root.itertext())).strip()
