@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aftercare import ssml
+from aftercare import guard, ssml
 from aftercare.skill import LambdaHandler
 from tools import envelopes
 from tools.envelopes import Session, Slot
@@ -102,7 +102,9 @@ class Conversation:
     heard: list[Heard] = field(default_factory=list)
 
     def send(self, event: dict[str, Any]) -> Heard:
+        """Send one request; every response must pass the guard Alexa's rules are written in."""
         heard = Heard(self.handler(event, None))
+        assert guard.problems(heard.envelope, event["request"]["type"]) == []
         self.session.apply(heard.envelope)
         self.heard.append(heard)
         return heard

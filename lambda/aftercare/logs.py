@@ -36,7 +36,12 @@ class JsonFormatter(logging.Formatter):
 
 
 class _SkillHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """Marks the handler this module installs, so configuring twice adds nothing."""
+    """Writes to whatever stderr is now (tools and tests swap it), and marks the handler this
+    module installs, so configuring twice adds nothing."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
 
 
 def configure(level: str, *, on_lambda: bool) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from ask_sdk_core.dispatch_components import (
     AbstractExceptionHandler,
+    AbstractRequestHandler,
     AbstractRequestInterceptor,
     AbstractResponseInterceptor,
 )
@@ -20,7 +21,7 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import RequestEnvelope, Response, ResponseEnvelope
 
-from aftercare import logs
+from aftercare import guard, logs
 from aftercare.config import Config
 from aftercare.content import Library, find_content_dir
 from aftercare.conversation import TURN_KEY, Turn
@@ -106,15 +107,23 @@ class ApologyHandler(AbstractExceptionHandler):
         return self.apologies.response(getattr(request, "locale", None))
 
 
+def request_handlers() -> list[AbstractRequestHandler]:
+    """Every request handler, in the order the SDK tries them: first match wins."""
+    return [
+        *builtins.handlers(),
+        *learn.handlers(),
+        *followups.handlers(),
+        *builtins.catch_alls(),
+    ]
+
+
 def build_skill(
     config: Config, library: Library, renderer: Renderer, apologies: Apologies
 ) -> CustomSkill:
     builder = CustomSkillBuilder(persistence_adapter=make_store(config))
     # The SDK checks the skill id too; the handler below refuses first, with a clear log line.
     builder.skill_id = config.skill_id  # type: ignore[assignment]  # SDK annotates it as None
-    for handler in (*builtins.handlers(), *learn.handlers(), *followups.handlers()):
-        builder.add_request_handler(handler)
-    for handler in builtins.catch_alls():
+    for handler in request_handlers():
         builder.add_request_handler(handler)
     builder.add_global_request_interceptor(TurnInterceptor(library, renderer, config.seed))
     builder.add_global_response_interceptor(SessionStateInterceptor())
@@ -154,6 +163,25 @@ def build_handler(config: Config | None = None) -> LambdaHandler:
     skill = build_skill(config, library, renderer, apologies)
     serializer = skill.serializer
 
+    def as_json(envelope: ResponseEnvelope) -> dict[str, Any]:
+        result = serializer.serialize(envelope)
+        assert isinstance(result, dict)
+        return result
+
+    def safe_answer(event: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+        """The apology, with the session as it came in, so nothing the listener had is lost."""
+        if fields.get("request_type") == "SessionEndedRequest":
+            return as_json(ResponseEnvelope(version="1.0", response=Response()))
+        session = event.get("session") if isinstance(event, dict) else None
+        attributes = session.get("attributes") if isinstance(session, dict) else None
+        return as_json(
+            ResponseEnvelope(
+                version="1.0",
+                response=apologies.response(fields.get("locale")),
+                session_attributes=attributes if isinstance(attributes, dict) else None,
+            )
+        )
+
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         started = time.perf_counter()
         if config.skill_id and _application_id(event) != config.skill_id:
@@ -164,17 +192,16 @@ def build_handler(config: Config | None = None) -> LambdaHandler:
         try:
             envelope = serializer.deserialize(json.dumps(event), RequestEnvelope)
             fields = _describe(envelope)
-            response_envelope = skill.invoke(envelope, context)
+            result = as_json(skill.invoke(envelope, context))
         except Exception as error:
             log.error("the request could not be handled", exc_info=error, extra=fields)
-            response_envelope = ResponseEnvelope(
-                version="1.0", response=apologies.response(fields.get("locale"))
-            )
-            outcome = "apology"
+            result, outcome = safe_answer(event, fields), "apology"
+        found = guard.problems(result, fields.get("request_type"))
+        if found:
+            log.error("a response failed the guard: %s", "; ".join(found), extra=fields)
+            result, outcome = safe_answer(event, fields), "guarded"
         latency = round((time.perf_counter() - started) * 1000, 2)
         log.info("request", extra={**fields, "latency_ms": latency, "outcome": outcome})
-        result = serializer.serialize(response_envelope)
-        assert isinstance(result, dict)
         return result
 
     return handler

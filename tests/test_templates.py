@@ -1,0 +1,126 @@
+"""Every template, rendered with every piece of content and every phrasing, is valid Alexa SSML."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import pytest
+
+from aftercare import ssml
+from aftercare.content import Library, LocaleContent, find_content_dir
+from aftercare.speech import Renderer, Voice
+
+CONTENT_DIR = find_content_dir()
+LIBRARY = Library(CONTENT_DIR)
+RENDERER = Renderer(CONTENT_DIR)
+HOSTILE = ["Tom & Jerry", "<b>bold</b>", 'it\'s "quoted"', "🌙✨", "x" * 2000, "]]> <!--"]
+
+Contexts = Callable[[LocaleContent], Iterator[dict[str, Any]]]
+
+
+def _topics(content: LocaleContent) -> Iterator[dict[str, Any]]:
+    for topic in content.topics.values():
+        for paragraphs in (topic.answer, topic.more, ()):
+            yield {"paragraphs": paragraphs, "next": topic.offer, "done": not paragraphs}
+
+
+def _ideas(content: LocaleContent) -> Iterator[dict[str, Any]]:
+    for idea in content.ideas:
+        for new_round in (False, True):
+            yield {"idea": idea.text, "new_round": new_round}
+
+
+# Template name -> every context it is rendered with. A template missing here fails the test.
+SPEECH: dict[str, Contexts] = {
+    "welcome": lambda c: ({"first_use": first, "returning": not first} for first in (True, False)),
+    "lines": lambda c: ({"keys": [key]} for key in c.phrases),
+    "topic": _topics,
+    "offer": lambda c: ({"next": target} for target in c.offers),
+    "idea": _ideas,
+    "unknown_topic": lambda c: iter([{}]),
+    "goodbye": lambda c: iter([{}]),
+}
+CARDS: dict[str, Contexts] = {
+    "topic": lambda c: ({"paragraphs": (*t.answer, *t.more)} for t in c.topics.values()),
+    "idea": lambda c: ({"idea": idea.text} for idea in c.ideas),
+}
+
+
+def template_names(suffix: str) -> set[str]:
+    names = set()
+    for name in RENDERER.templates:
+        base = name.rsplit("/", 1)[-1]
+        if base.endswith(suffix) and not base.startswith("_"):
+            names.add(base.removesuffix(suffix))
+    return names
+
+
+def every_phrasing(content: LocaleContent) -> Iterator[Voice]:
+    """Voices that pick the 1st, 2nd, ... phrasing, until every phrasing was used."""
+    most = max(len(options) for options in (*content.phrases.values(), *content.offers.values()))
+    for index in range(most):
+
+        def choose(options: Sequence[str], index: int = index) -> str:
+            return options[index % len(options)]
+
+        for quiet in (False, True):
+            yield Voice(content, RENDERER, choose, quiet=quiet)
+
+
+def test_every_template_has_contexts_to_render() -> None:
+    assert template_names(".ssml.j2") == set(SPEECH)
+    assert template_names(".txt.j2") == set(CARDS)
+
+
+@pytest.mark.parametrize("locale", LIBRARY.locales)
+def test_every_speech_is_valid_alexa_ssml(locale: str) -> None:
+    content = LIBRARY.for_locale(locale)
+    rendered = 0
+    for voice in every_phrasing(content):
+        for name, contexts in SPEECH.items():
+            for context in contexts(content):
+                speech = voice.ssml(name, **context)
+                assert ssml.problems(speech) == [], (name, context, speech)
+                rendered += 1
+    assert rendered > 100
+
+
+@pytest.mark.parametrize("locale", LIBRARY.locales)
+def test_every_card_is_plain_text_within_limits(locale: str) -> None:
+    content = LIBRARY.for_locale(locale)
+    for name, contexts in CARDS.items():
+        for context in contexts(content):
+            text = Voice(content, RENDERER, lambda options: options[0]).text(name, **context)
+            assert text
+            assert "<" not in text and "&amp;" not in text
+            assert len(text) < 8000
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_hostile_values_are_escaped_in_speech_and_kept_in_cards(hostile: str) -> None:
+    content = LIBRARY.for_locale("en-US")
+    voice = Voice(content, RENDERER, lambda options: options[0])
+    speech = voice.ssml("idea", idea=hostile, new_round=False)
+    assert ssml.problems(speech) == []
+    assert hostile in ssml.plain_text(speech)
+    assert hostile in voice.text("idea", idea=hostile)
+
+
+def test_content_is_plain_text_without_markup() -> None:
+    for locale in LIBRARY.locales:
+        content = LIBRARY.for_locale(locale)
+        texts = [
+            *(line for options in content.phrases.values() for line in options),
+            *(line for options in content.offers.values() for line in options),
+            *(line for t in content.topics.values() for line in (*t.answer, *t.more, t.title)),
+            *(idea.text for idea in content.ideas),
+        ]
+        for text in texts:
+            assert not set("<>&") & set(text), text
+
+
+def test_every_offer_and_topic_leads_somewhere() -> None:
+    content = LIBRARY.for_locale("en-US")
+    for topic in content.topics.values():
+        assert topic.offer in content.offers, topic.id
