@@ -10,7 +10,7 @@ IDEAS = ["a", "b", "c", "d"]
 
 
 def test_no_idea_repeats_within_a_round() -> None:
-    rng, heard, said = random.Random(1), [], []
+    rng, heard, said = random.Random(1), list[str](), list[str]()
     for _ in IDEAS:
         pick = next_idea(IDEAS, heard, rng)
         heard = pick.heard

@@ -226,9 +226,7 @@ def intent_request(
     # Alexa only sends dialogState for intents with a dialog model.
     if dialog_state is not None:
         body["dialogState"] = dialog_state
-    return request(
-        body, session=session, locale=locale, request_id=request_id, timestamp=timestamp
-    )
+    return request(body, session=session, locale=locale, request_id=request_id, timestamp=timestamp)
 
 
 def session_ended_request(
@@ -244,6 +242,4 @@ def session_ended_request(
     body: dict[str, Any] = {"type": "SessionEndedRequest", "reason": reason}
     if error is not None:
         body["error"] = dict(error)
-    return request(
-        body, session=session, locale=locale, request_id=request_id, timestamp=timestamp
-    )
+    return request(body, session=session, locale=locale, request_id=request_id, timestamp=timestamp)
