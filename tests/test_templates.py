@@ -40,8 +40,11 @@ SPEECH: dict[str, Contexts] = {
     "idea": _ideas,
     "unknown_topic": lambda c: iter([{}]),
     "goodbye": lambda c: iter([{}]),
+    "safety": lambda c: iter([{"safety": c.facts["safety"]}]),
+    "grounding": lambda c: iter([{}]),
 }
 CARDS: dict[str, Contexts] = {
+    "safety": lambda c: iter([{"safety": c.facts["safety"]}]),
     "topic": lambda c: ({"paragraphs": (*t.answer, *t.more)} for t in c.topics.values()),
     "idea": lambda c: ({"idea": idea.text} for idea in c.ideas),
 }

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from aftercare.therapy import TherapyContent, therapy_content
+
 DATA_FILES = ("topics", "ideas", "phrases")
 
 
@@ -55,6 +57,10 @@ class LocaleContent:
     ideas: tuple[Idea, ...]
     phrases: Mapping[str, tuple[str, ...]]
     offers: Mapping[str, tuple[str, ...]]
+    facts: Mapping[str, Mapping[str, Any]]
+    """Every other data file, by name (``safety.toml`` is ``facts["safety"]``), for templates."""
+    therapy: TherapyContent
+    """Sex therapy answers and where to find a therapist, checked at load."""
 
     def topic(self, topic_id: str) -> Topic:
         return self.topics[topic_id]
@@ -84,6 +90,13 @@ def _read_data(folder: Path, name: str) -> dict[str, Any]:
     return merged
 
 
+def _merged(content_dir: Path, chain: tuple[str, ...], name: str) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for folder in reversed(chain):  # least specific first, so the locale overrides
+        merged.update(_read_data(content_dir / folder, name))
+    return merged
+
+
 def _strings(value: object, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
@@ -93,12 +106,7 @@ def _strings(value: object, where: str) -> tuple[str, ...]:
 
 
 def _load_locale(content_dir: Path, locale: str, chain: tuple[str, ...]) -> LocaleContent:
-    data: dict[str, dict[str, Any]] = {}
-    for name in DATA_FILES:
-        merged: dict[str, Any] = {}
-        for folder in reversed(chain):  # least specific first, so the locale overrides
-            merged.update(_read_data(content_dir / folder, name))
-        data[name] = merged
+    data = {name: _merged(content_dir, chain, name) for name in DATA_FILES}
 
     topics = {
         topic_id: Topic(
@@ -118,7 +126,19 @@ def _load_locale(content_dir: Path, locale: str, chain: tuple[str, ...]) -> Loca
     offers_raw = phrases_raw.pop("offer", {})
     phrases = {key: _strings(value, f"phrases.{key}") for key, value in phrases_raw.items()}
     offers = {key: _strings(value, f"phrases.offer.{key}") for key, value in offers_raw.items()}
-    return LocaleContent(locale, chain, topics, ideas, phrases, offers)
+    facts = {
+        name: _merged(content_dir, chain, name)
+        for name in sorted(
+            {
+                path.stem.split("_")[0]
+                for folder in chain
+                for path in (content_dir / folder).glob("*.toml")
+            }
+            - set(DATA_FILES)
+        )
+    }
+    therapy = therapy_content(facts.get("therapist", {}), locale)
+    return LocaleContent(locale, chain, topics, ideas, phrases, offers, facts, therapy)
 
 
 class Library:

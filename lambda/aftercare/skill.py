@@ -25,7 +25,7 @@ from aftercare import guard, logs
 from aftercare.config import Config
 from aftercare.content import Library, find_content_dir
 from aftercare.conversation import TURN_KEY, Turn
-from aftercare.handlers import builtins, followups, learn
+from aftercare.handlers import builtins, followups, learn, safety
 from aftercare.persistence import make_store
 from aftercare.speech import Renderer, Voice
 from aftercare.state import SessionState
@@ -110,6 +110,8 @@ class ApologyHandler(AbstractExceptionHandler):
 def request_handlers() -> list[AbstractRequestHandler]:
     """Every request handler, in the order the SDK tries them: first match wins."""
     return [
+        # Safety first: whatever else is going on, these words must reach it.
+        *safety.handlers(),
         *builtins.handlers(),
         *learn.handlers(),
         *followups.handlers(),

@@ -27,12 +27,24 @@ class YesHandler(IntentHandler):
         return go_to(turn, offer) if offer else what_else_reply(turn)
 
 
+def declined_reply(turn: Turn, offer: str) -> Reply:
+    """A "no" to an offer: its own gentle answer where content has one (``declined_<offer>``),
+    which ends the session; otherwise "what else?"."""
+    key = f"declined_{offer}"
+    if key in turn.voice.content.phrases:
+        turn.state.offer = None
+        return Reply(speech=turn.voice.ssml("lines", keys=[key]), end_session=True)
+    return what_else_reply(turn)
+
+
 class NoHandler(IntentHandler):
     intent_names = ("AMAZON.NoIntent",)
 
     def reply(self, turn: Turn) -> Reply:
-        declined_offer = turn.state.offer is not None and not turn.state.asked_what_else
-        return what_else_reply(turn) if declined_offer else goodbye_reply(turn)
+        offer = turn.state.offer
+        if offer is not None and not turn.state.asked_what_else:
+            return declined_reply(turn, offer)
+        return goodbye_reply(turn)
 
 
 def handlers() -> list[IntentHandler]:
