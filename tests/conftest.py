@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from aftercare.config import Config
+from aftercare.logs import JsonFormatter
 from aftercare.skill import LambdaHandler, build_handler
+from tests import harness
 from tests.harness import Conversation
+from tools import envelopes
+
+# Property tests: a few hundred examples by default; HYPOTHESIS_PROFILE=big runs 10,000.
+settings.register_profile("default", max_examples=300, deadline=None)
+settings.register_profile("big", max_examples=10_000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+IDENTIFIERS = (
+    envelopes.LOCAL_USER_ID,
+    envelopes.LOCAL_DEVICE_ID,
+    envelopes.LOCAL_PERSON_ID,
+    envelopes.LOCAL_API_ACCESS_TOKEN,
+)
 
 MakeSkill = Callable[..., LambdaHandler]
 
@@ -37,3 +55,35 @@ def skill(make_skill: MakeSkill) -> LambdaHandler:
 @pytest.fixture
 def conversation(skill: LambdaHandler) -> Conversation:
     return Conversation(skill)
+
+
+class _LogLines(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.setFormatter(JsonFormatter())
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+def _distinctive(value: str) -> bool:
+    # Short or one-letter values ("a" * 5000) could match an id or a word by chance.
+    return len(value) >= 6 and len(set(value)) > 2
+
+
+@pytest.fixture(autouse=True)
+def logs_carry_no_identifiers_or_slot_text() -> Iterator[None]:
+    """Every test's log lines, as the skill writes them, hold no id, token or slot text."""
+    capture = _LogLines()
+    root = logging.getLogger()
+    root.addHandler(capture)
+    harness.SLOT_VALUES_SENT.clear()
+    try:
+        yield
+    finally:
+        root.removeHandler(capture)
+    secrets = [*IDENTIFIERS, *filter(_distinctive, harness.SLOT_VALUES_SENT)]
+    for line in capture.lines:
+        leaked = [secret for secret in secrets if secret.lower() in line.lower()]
+        assert not leaked, f"a log line carries {leaked}: {line}"

@@ -14,6 +14,8 @@ from tools import envelopes
 from tools.envelopes import Session, Slot
 
 EVENTS = Path(__file__).parent / "events"
+SLOT_VALUES_SENT: set[str] = set()
+"""Every slot value the tests said, so the log check can prove none was logged."""
 MODELS = Path(__file__).parents[1] / "interaction_models"
 
 
@@ -114,6 +116,9 @@ class Conversation:
         return self.send(envelopes.launch_request(session=self.session, locale=self.locale))
 
     def say(self, intent: str, **slots: Slot | str | None) -> Heard:
+        for slot in slots.values():
+            if slot:
+                SLOT_VALUES_SENT.add(slot if isinstance(slot, str) else slot.value)
         event = envelopes.intent_request(
             intent, slots or None, session=self.session, locale=self.locale
         )

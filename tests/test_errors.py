@@ -45,17 +45,28 @@ def test_a_failing_handler_gets_a_kind_apology_keeps_state_and_logs(
 @pytest.mark.parametrize(
     "event",
     [
-        {},
-        {"version": "1.0"},
         {"version": "1.0", "request": {"type": "IntentRequest", "intent": 7}},
-        {"request": "nonsense", "session": [1, 2]},
+        {"request": {"type": "LaunchRequest"}, "session": [1, 2]},
+        {"request": {"type": "IntentRequest", "locale": "en-US"}, "context": "nonsense"},
     ],
 )
-def test_a_malformed_event_gets_the_apology_not_an_exception(
+def test_an_unreadable_voice_request_gets_the_apology_not_an_exception(
     skill: LambdaHandler, event: dict[str, object]
 ) -> None:
     heard = Heard(skill(event, None))
     assert heard.text == APOLOGY
+    assert heard.reprompt
+
+
+@pytest.mark.parametrize(
+    "event",
+    [{}, {"version": "1.0"}, {"request": "nonsense"}, {"request": {"type": "Some.Future.Event"}}],
+)
+def test_an_unreadable_non_voice_request_gets_an_empty_valid_response(
+    skill: LambdaHandler, event: dict[str, object]
+) -> None:
+    answer = skill(event, None)
+    assert answer["response"] == {}
 
 
 @pytest.mark.parametrize(

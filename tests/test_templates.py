@@ -9,6 +9,7 @@ import pytest
 
 from aftercare import ssml
 from aftercare.content import Library, LocaleContent, find_content_dir
+from aftercare.practice import Phone, Practice
 from aftercare.speech import Renderer, Voice
 
 CONTENT_DIR = find_content_dir()
@@ -31,6 +32,46 @@ def _ideas(content: LocaleContent) -> Iterator[dict[str, Any]]:
             yield {"idea": idea.text, "new_round": new_round}
 
 
+def _therapist(content: LocaleContent) -> Iterator[dict[str, Any]]:
+    therapy, directory = content.therapy, content.therapy.directory
+    found = therapy.spoken((*directory.where, directory.certified, directory.tip))
+    for practice_name in (None, *HOSTILE):
+        yield {
+            "paragraphs": found,
+            "card_note": True,
+            "next": "therapy_session",
+            "practice_name": practice_name,
+        }
+    for answer in therapy.answers.values():
+        for paragraphs in (therapy.spoken(answer.answer), ()):
+            yield {
+                "paragraphs": paragraphs,
+                "card_note": False,
+                "next": answer.offer,
+                "practice_name": None,
+            }
+
+
+def _directory_card(content: LocaleContent) -> Iterator[dict[str, Any]]:
+    directory = content.therapy.directory
+    yield {"listings": directory.listings, "certified": directory.certified, "tip": directory.tip}
+
+
+def _practices(names: Sequence[str]) -> Iterator[dict[str, Any]]:
+    phone = Phone("+12125550147", "+1 (212) 555-0147")
+    for name in names:
+        for practice, card_line in [
+            (
+                Practice(name, phone, "a@example.org", "https://example.org", name),
+                "therapist_card_email_and_website",
+            ),
+            (Practice(name, email="a@example.org"), "therapist_card_email"),
+            (Practice(name, website="https://example.org"), "therapist_card_website"),
+            (Practice(name, phone=phone, hours=name), "therapist_card_phone"),
+        ]:
+            yield {"practice": practice, "card_line": card_line, "next": "therapy_session"}
+
+
 # Template name -> every context it is rendered with. A template missing here fails the test.
 SPEECH: dict[str, Contexts] = {
     "welcome": lambda c: ({"first_use": first, "returning": not first} for first in (True, False)),
@@ -42,11 +83,16 @@ SPEECH: dict[str, Contexts] = {
     "goodbye": lambda c: iter([{}]),
     "safety": lambda c: iter([{"safety": c.facts["safety"]}]),
     "grounding": lambda c: iter([{}]),
+    "therapist": _therapist,
+    "therapist_practice": lambda c: _practices(("Riverside Therapy", *HOSTILE)),
 }
 CARDS: dict[str, Contexts] = {
     "safety": lambda c: iter([{"safety": c.facts["safety"]}]),
     "topic": lambda c: ({"paragraphs": (*t.answer, *t.more)} for t in c.topics.values()),
     "idea": lambda c: ({"idea": idea.text} for idea in c.ideas),
+    "therapist": _directory_card,
+    # Start-up refuses a practice name with markup, so cards never meet one.
+    "therapist_practice": lambda c: _practices(["Riverside Therapy", "Tom & Jerry's"]),
 }
 
 

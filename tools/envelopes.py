@@ -18,6 +18,8 @@ DEFAULT_LOCALE = "en-US"
 LOCAL_SKILL_ID = "amzn1.ask.skill.local-aftercare"
 LOCAL_USER_ID = "amzn1.ask.account.LOCAL-DEVELOPER"
 LOCAL_DEVICE_ID = "amzn1.ask.device.LOCAL-DEVICE"
+# A recognised voice: Alexa adds the speaker's person id when voice profiles are on.
+LOCAL_PERSON_ID = "amzn1.ask.person.LOCAL-PERSON"
 API_ENDPOINT = "https://api.amazonalexa.com"
 # Nothing local can call the Alexa APIs; the token only has to be present, as it always is.
 LOCAL_API_ACCESS_TOKEN = "local-api-access-token"
@@ -105,6 +107,7 @@ class Session:
     session_id: str = field(default_factory=lambda: new_id("session"))
     user_id: str = LOCAL_USER_ID
     device_id: str = LOCAL_DEVICE_ID
+    person_id: str | None = LOCAL_PERSON_ID
     application_id: str = LOCAL_SKILL_ID
     attributes: dict[str, Any] = field(default_factory=dict)
     new: bool = True
@@ -146,15 +149,16 @@ class Session:
         }
 
     def context_json(self) -> dict[str, Any]:
-        return {
-            "System": {
-                "application": {"applicationId": self.application_id},
-                "user": {"userId": self.user_id},
-                "device": {"deviceId": self.device_id, "supportedInterfaces": {}},
-                "apiEndpoint": API_ENDPOINT,
-                "apiAccessToken": LOCAL_API_ACCESS_TOKEN,
-            }
+        system: dict[str, Any] = {
+            "application": {"applicationId": self.application_id},
+            "user": {"userId": self.user_id},
+            "device": {"deviceId": self.device_id, "supportedInterfaces": {}},
+            "apiEndpoint": API_ENDPOINT,
+            "apiAccessToken": LOCAL_API_ACCESS_TOKEN,
         }
+        if self.person_id is not None:
+            system["person"] = {"personId": self.person_id}
+        return {"System": system}
 
 
 def request(

@@ -1,17 +1,35 @@
 """All configuration, read once from the environment.
 
 Deployers set these as SAM parameters (passed as environment variables); ``make chat`` uses the
-defaults, which need no AWS account.
+defaults, which need no AWS account. For local runs the same settings may also sit in a TOML file,
+``local-config.toml`` at the repository root or the file named by ``AFTERCARE_LOCAL_CONFIG``
+(see ``local-config.example.toml``); environment variables win over it.
 """
 
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from aftercare.practice import SETTINGS as PRACTICE_SETTINGS
+from aftercare.practice import Practice, PracticeError, practice_from
+
 _LOCAL_SECRET = "local-development-only"
+LOCAL_CONFIG_ENV = "AFTERCARE_LOCAL_CONFIG"
+LOCAL_CONFIG_FILE = Path(__file__).resolve().parents[2] / "local-config.toml"
+SETTINGS = (
+    "SKILL_ID",
+    "TABLE_NAME",
+    "LOCAL_STORE_PATH",
+    "USER_KEY_SECRET",
+    "LOG_LEVEL",
+    "AFTERCARE_SEED",
+    *PRACTICE_SETTINGS.values(),
+)
+"""Every setting, by its environment variable name; a local config file may hold any of them."""
 
 
 class ConfigError(ValueError):
@@ -32,11 +50,21 @@ class Config:
     on_lambda: bool
     seed: int | None
     """Seeds the choice of phrasings, so tests and demos can be repeated."""
+    practice: Practice | None = None
+    """The deployer's own contact, offered after the directory answer; None when not set."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
-        env = os.environ if environ is None else environ
-        on_lambda = "AWS_LAMBDA_FUNCTION_NAME" in env
+        """The configuration from ``environ`` (default: the process environment).
+
+        An explicit ``environ`` is the whole environment: the repository's local-config.toml is
+        only looked for when reading the process environment, so tests are not affected by a
+        developer's file (they name one with AFTERCARE_LOCAL_CONFIG instead).
+        """
+        process_env = os.environ if environ is None else environ
+        on_lambda = "AWS_LAMBDA_FUNCTION_NAME" in process_env
+        default_file = LOCAL_CONFIG_FILE if environ is None and not on_lambda else None
+        env = {**_local_settings(process_env, default_file), **_non_empty(process_env)}
         default_store = "/tmp/aftercare-store.sqlite3" if on_lambda else ".local/store.sqlite3"
         seed_text = env.get("AFTERCARE_SEED", "").strip()
         try:
@@ -54,4 +82,41 @@ class Config:
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             on_lambda=on_lambda,
             seed=seed,
+            practice=_practice(env),
         )
+
+
+def _non_empty(environ: Mapping[str, str]) -> dict[str, str]:
+    return {key: value for key, value in environ.items() if value.strip()}
+
+
+def _practice(env: Mapping[str, str]) -> Practice | None:
+    try:
+        return practice_from(env)
+    except PracticeError as error:
+        raise ConfigError(str(error)) from error
+
+
+def _local_settings(environ: Mapping[str, str], default_file: Path | None) -> dict[str, str]:
+    """Settings from the local config file: the one named in the environment, else the default."""
+    named = environ.get(LOCAL_CONFIG_ENV, "").strip()
+    if named:
+        path = Path(named)
+        if not path.is_file():
+            raise ConfigError(f"{LOCAL_CONFIG_ENV} names {named!r}, which is not a file")
+    elif default_file is not None and default_file.is_file():
+        path = default_file
+    else:
+        return {}
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path} could not be read as TOML: {error}") from error
+    unknown = sorted(set(data) - set(SETTINGS))
+    if unknown:
+        raise ConfigError(f"{path} has unknown settings {unknown}; known: {list(SETTINGS)}")
+    not_text = sorted(key for key, value in data.items() if not isinstance(value, str))
+    if not_text:
+        raise ConfigError(f"{path}: put {not_text} in quotes; every setting is text")
+    return {key: value for key, value in data.items() if value.strip()}

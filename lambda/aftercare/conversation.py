@@ -79,6 +79,16 @@ class Turn:
         except Exception:
             log.warning("profile store unavailable; change kept for this session", exc_info=True)
 
+    def forget(self) -> bool:
+        """Delete everything stored about the listener; False when the store could not do it."""
+        try:
+            self.handler_input.attributes_manager.delete_persistent_attributes()
+        except Exception:
+            log.warning("profile store unavailable; nothing was deleted", exc_info=True)
+            return False
+        self._profile = Profile()
+        return True
+
 
 def turn_of(handler_input: HandlerInput) -> Turn:
     turn = handler_input.attributes_manager.request_attributes[TURN_KEY]

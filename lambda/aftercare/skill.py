@@ -25,7 +25,14 @@ from aftercare import guard, logs
 from aftercare.config import Config
 from aftercare.content import Library, find_content_dir
 from aftercare.conversation import TURN_KEY, Turn
-from aftercare.handlers import builtins, followups, learn, safety
+from aftercare.handlers import (
+    builtins,
+    followups,
+    learn,
+    privacy,
+    safety,
+    therapist,
+)
 from aftercare.persistence import make_store
 from aftercare.speech import Renderer, Voice
 from aftercare.state import SessionState
@@ -104,6 +111,8 @@ class ApologyHandler(AbstractExceptionHandler):
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         log.error("a handler failed", exc_info=exception)
         request = handler_input.request_envelope.request
+        if getattr(request, "object_type", None) not in VOICE_REQUESTS:
+            return Response()
         return self.apologies.response(getattr(request, "locale", None))
 
 
@@ -112,8 +121,11 @@ def request_handlers() -> list[AbstractRequestHandler]:
     return [
         # Safety first: whatever else is going on, these words must reach it.
         *safety.handlers(),
+        # Before the built-ins: during a wind-down, repeat, help, stop ... are its controls.
         *builtins.handlers(),
+        *privacy.handlers(),
         *learn.handlers(),
+        *therapist.handlers(),
         *followups.handlers(),
         *builtins.catch_alls(),
     ]
@@ -128,20 +140,29 @@ def build_skill(
     for handler in request_handlers():
         builder.add_request_handler(handler)
     builder.add_global_request_interceptor(TurnInterceptor(library, renderer, config.seed))
+    builder.add_global_request_interceptor(therapist.PracticeInterceptor(config.practice))
     builder.add_global_response_interceptor(SessionStateInterceptor())
     builder.add_exception_handler(ApologyHandler(apologies))
     return builder.create()
 
 
-def _describe(envelope: RequestEnvelope) -> dict[str, Any]:
-    request = envelope.request
-    intent = getattr(request, "intent", None)
-    return {
-        "request_id": getattr(request, "request_id", None),
-        "request_type": getattr(request, "object_type", None),
-        "intent": getattr(intent, "name", None),
-        "locale": getattr(request, "locale", None),
+VOICE_REQUESTS = ("LaunchRequest", "IntentRequest")
+"""Requests a listener is waiting to hear an answer to; others get an empty response."""
+
+
+def _describe(event: object) -> dict[str, Any]:
+    """The request's safe, loggable fields, read from the raw event so they exist even when the
+    SDK cannot read it."""
+    request = event.get("request") if isinstance(event, dict) else None
+    request = request if isinstance(request, dict) else {}
+    intent = request.get("intent")
+    fields = {
+        "request_id": request.get("requestId"),
+        "request_type": request.get("type"),
+        "intent": intent.get("name") if isinstance(intent, dict) else None,
+        "locale": request.get("locale"),
     }
+    return {key: value for key, value in fields.items() if isinstance(value, str)}
 
 
 def _application_id(event: dict[str, Any]) -> object:
@@ -170,9 +191,10 @@ def build_handler(config: Config | None = None) -> LambdaHandler:
         assert isinstance(result, dict)
         return result
 
-    def safe_answer(event: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
-        """The apology, with the session as it came in, so nothing the listener had is lost."""
-        if fields.get("request_type") == "SessionEndedRequest":
+    def safe_answer(event: object, fields: dict[str, Any]) -> dict[str, Any]:
+        """The apology for a listener who is waiting, with the session as it came in so nothing
+        is lost; an empty response for anything else."""
+        if fields.get("request_type") not in VOICE_REQUESTS:
             return as_json(ResponseEnvelope(version="1.0", response=Response()))
         session = event.get("session") if isinstance(event, dict) else None
         attributes = session.get("attributes") if isinstance(session, dict) else None
@@ -189,15 +211,22 @@ def build_handler(config: Config | None = None) -> LambdaHandler:
         if config.skill_id and _application_id(event) != config.skill_id:
             log.warning("refused a request from another skill")
             raise ForeignSkillError("this function answers one skill only")
-        fields: dict[str, Any] = {}
+        fields = _describe(event)
         outcome = "ok"
         try:
             envelope = serializer.deserialize(json.dumps(event), RequestEnvelope)
-            fields = _describe(envelope)
-            result = as_json(skill.invoke(envelope, context))
-        except Exception as error:
-            log.error("the request could not be handled", exc_info=error, extra=fields)
-            result, outcome = safe_answer(event, fields), "apology"
+            if envelope.request is None:
+                raise ValueError("no request in the envelope")
+        except Exception:
+            # Bad input, not a fault of the skill: a warning, and a safe answer.
+            log.warning("could not read the request", extra=fields)
+            envelope, result, outcome = None, safe_answer(event, fields), "unreadable"
+        if envelope is not None:
+            try:
+                result = as_json(skill.invoke(envelope, context))
+            except Exception as error:
+                log.error("the request could not be handled", exc_info=error, extra=fields)
+                result, outcome = safe_answer(event, fields), "apology"
         found = guard.problems(result, fields.get("request_type"))
         if found:
             log.error("a response failed the guard: %s", "; ".join(found), extra=fields)
