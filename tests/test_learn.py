@@ -109,3 +109,11 @@ def test_ideas_never_repeat_until_all_were_heard_then_go_round_again(
         conversation.say("AMAZON.YesIntent")
     assert sorted(heard_ids) == sorted(ideas.values())
     assert CONTENT.phrases["ideas_round_again"][0] in conversation.heard[-1].text
+
+
+def test_tell_me_more_after_another_journey_takes_what_was_offered(
+    conversation: Conversation,
+) -> None:
+    conversation.say("SafetyIntent")
+    heard = conversation.say("TellMeMoreIntent")
+    assert CONTENT.phrases["grounding_intro"][0] in heard.text

@@ -25,10 +25,14 @@ def topic_reply(turn: Turn, topic_id: str, deeper: bool = False) -> Reply:
 
 
 def more_reply(turn: Turn) -> Reply:
-    """Go deeper into the last topic; once it is all said, say so and offer what comes next."""
+    """Go deeper into the last topic; once it is all said, say so and offer what comes next.
+
+    After another journey's answer there is no topic to deepen: "tell me more" then takes what
+    was offered, and with nothing offered it starts at what aftercare is.
+    """
     state = turn.state
     if state.topic is None or state.topic not in turn.voice.content.topics:
-        return topic_reply(turn, "what_is")
+        return go_to(turn, state.offer) if state.offer else topic_reply(turn, "what_is")
     if state.depth == 0:
         return topic_reply(turn, state.topic, deeper=True)
     topic = turn.voice.content.topic(state.topic)
