@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from aftercare.config import Config
 from aftercare.logs import JsonFormatter
 from aftercare.skill import LambdaHandler, build_handler
 from tests import harness
+from tests.dynamo import FAKE_CREDENTIALS, MotoServer
 from tests.harness import Conversation
 from tools import envelopes
 
@@ -55,6 +57,29 @@ def skill(make_skill: MakeSkill) -> LambdaHandler:
 @pytest.fixture
 def conversation(skill: LambdaHandler) -> Conversation:
     return Conversation(skill)
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[MotoServer]:
+    """One DynamoDB-speaking server (moto, over HTTP) for the whole test run."""
+    server = MotoServer.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def dynamodb_table(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh table on the moto server, and the environment a deployment would have for it
+    (``make_skill(TABLE_NAME=dynamodb_table)`` then stores profiles there)."""
+    for name, value in FAKE_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", moto_server.endpoint)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    table = f"aftercare-{uuid.uuid4().hex[:12]}"
+    moto_server.create_table(table)
+    return table
 
 
 class _LogLines(logging.Handler):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from itertools import product
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from aftercare import ssml
 from aftercare.content import Library, LocaleContent, find_content_dir
 from aftercare.practice import Phone, Practice
 from aftercare.speech import Renderer, Voice
+from aftercare.winddown import COMPANIES, Progress, plan
 
 CONTENT_DIR = find_content_dir()
 LIBRARY = Library(CONTENT_DIR)
@@ -72,6 +74,20 @@ def _practices(names: Sequence[str]) -> Iterator[dict[str, Any]]:
             yield {"practice": practice, "card_line": card_line, "next": "therapy_session"}
 
 
+def _winddown_parts(content: LocaleContent) -> Iterator[dict[str, Any]]:
+    script = content.winddown
+    for minutes, company, pace in product(script.lengths, COMPANIES, range(len(script.paces))):
+        for part in plan(script, Progress(minutes, company, pace=pace)):
+            yield {"part": part, "preface": ["disclaimer", f"winddown_length_{minutes}"]}
+
+
+def _winddown_lines(content: LocaleContent) -> Iterator[dict[str, Any]]:
+    for key in content.phrases:
+        yield {"keys": [key], "next": None}
+    for target in ("winddown", "winddown_resume"):
+        yield {"keys": ["winddown_not_playing"], "next": target}
+
+
 # Template name -> every context it is rendered with. A template missing here fails the test.
 SPEECH: dict[str, Contexts] = {
     "welcome": lambda c: ({"first_use": first, "returning": not first} for first in (True, False)),
@@ -85,6 +101,9 @@ SPEECH: dict[str, Contexts] = {
     "grounding": lambda c: iter([{}]),
     "therapist": _therapist,
     "therapist_practice": lambda c: _practices(("Riverside Therapy", *HOSTILE)),
+    "winddown_part": _winddown_parts,
+    "winddown_lines": _winddown_lines,
+    "winddown_welcome": lambda c: ({"first_use": f, "returning": not f} for f in (True, False)),
 }
 CARDS: dict[str, Contexts] = {
     "safety": lambda c: iter([{"safety": c.facts["safety"]}]),

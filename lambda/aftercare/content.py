@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from aftercare.therapy import TherapyContent, therapy_content
+from aftercare.winddown import Script, load_script
 
 DATA_FILES = ("topics", "ideas", "phrases")
 
@@ -61,6 +62,8 @@ class LocaleContent:
     """Every other data file, by name (``safety.toml`` is ``facts["safety"]``), for templates."""
     therapy: TherapyContent
     """Sex therapy answers and where to find a therapist, checked at load."""
+    winddown: Script
+    """The guided wind-down's script (``winddown.toml``), checked at load."""
 
     def topic(self, topic_id: str) -> Topic:
         return self.topics[topic_id]
@@ -138,7 +141,8 @@ def _load_locale(content_dir: Path, locale: str, chain: tuple[str, ...]) -> Loca
         )
     }
     therapy = therapy_content(facts.get("therapist", {}), locale)
-    return LocaleContent(locale, chain, topics, ideas, phrases, offers, facts, therapy)
+    winddown = load_script(facts.get("winddown", {}))
+    return LocaleContent(locale, chain, topics, ideas, phrases, offers, facts, therapy, winddown)
 
 
 class Library:

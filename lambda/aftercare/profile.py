@@ -1,25 +1,69 @@
 """What the skill remembers about a listener between sessions: progress and preferences only.
 
 Never anything the listener said. PRIVACY.md lists these fields; keep the two in step.
+
+The profile is read from the store once per session and kept in the session state
+(``session_profile``); it is written back only when something in it changed (``keep_profile``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from aftercare.winddown import Progress
+
+if TYPE_CHECKING:
+    from aftercare.conversation import Turn
 
 
 @dataclass
 class Profile:
     disclaimer_heard: bool = False
     """The "educational, not medical advice" sentence was spoken once."""
+    winddown: Progress | None = None
+    """An unfinished wind-down: its length, company, part and pace, to resume it later."""
+    winddown_saved_at: int = 0
+    """When that progress was saved, in seconds since 1970 (from the request's timestamp)."""
 
     @classmethod
     def from_attributes(cls, attributes: Mapping[str, Any] | None) -> Profile:
         attrs = attributes if isinstance(attributes, Mapping) else {}
         heard = attrs.get("disclaimer_heard")
-        return cls(disclaimer_heard=heard if isinstance(heard, bool) else False)
+        stored = attrs.get("winddown")
+        progress = Progress.from_attributes(stored)
+        saved_at = stored.get("saved_at") if isinstance(stored, Mapping) else None
+        if isinstance(saved_at, bool) or not isinstance(saved_at, int) or progress is None:
+            saved_at = 0
+        return cls(
+            disclaimer_heard=heard if isinstance(heard, bool) else False,
+            winddown=replace(progress, paused=False) if progress else None,
+            winddown_saved_at=max(saved_at, 0),
+        )
 
     def to_attributes(self) -> dict[str, Any]:
-        return {"disclaimer_heard": self.disclaimer_heard}
+        attributes: dict[str, Any] = {"disclaimer_heard": self.disclaimer_heard}
+        if self.winddown is not None:
+            attributes["winddown"] = {
+                **replace(self.winddown, paused=False).to_attributes(),
+                "saved_at": self.winddown_saved_at,
+            }
+        return attributes
+
+
+def session_profile(turn: Turn) -> Profile:
+    """The listener's profile: read from the store on the session's first need of it, then
+    taken from the session state, so a session reads the store once."""
+    if turn.state.stored is None:
+        turn.state.stored = turn.profile()
+    return turn.state.stored
+
+
+def keep_profile(turn: Turn, profile: Profile) -> None:
+    """Remember a changed profile for this session and write it to the store; a profile that
+    differs only in when it was saved is not written again."""
+    before = session_profile(turn)
+    turn.state.stored = profile
+    if replace(profile, winddown_saved_at=before.winddown_saved_at) != before:
+        turn.save_profile(profile)

@@ -32,6 +32,7 @@ from aftercare.handlers import (
     privacy,
     safety,
     therapist,
+    winddown,
 )
 from aftercare.persistence import make_store
 from aftercare.speech import Renderer, Voice
@@ -122,6 +123,7 @@ def request_handlers() -> list[AbstractRequestHandler]:
         # Safety first: whatever else is going on, these words must reach it.
         *safety.handlers(),
         # Before the built-ins: during a wind-down, repeat, help, stop ... are its controls.
+        *winddown.handlers(),
         *builtins.handlers(),
         *privacy.handlers(),
         *learn.handlers(),

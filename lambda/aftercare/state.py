@@ -10,6 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from aftercare.profile import Profile
+from aftercare.winddown import Progress
+
 VERSION = 1
 MAX_IDS = 64
 
@@ -68,6 +71,10 @@ class SessionState:
     """The last turn asked "what else?", so a further "no" says goodbye."""
     ideas_heard: list[str] = field(default_factory=list)
     last: LastReply | None = None
+    winddown: Progress | None = None
+    """The wind-down under way in this session: length, company, part, pace, paused."""
+    stored: Profile | None = None
+    """The stored profile as read once this session, so later turns need not read it again."""
 
     @classmethod
     def from_attributes(cls, attributes: Mapping[str, Any] | None) -> SessionState:
@@ -79,12 +86,18 @@ class SessionState:
             asked_what_else=_bool(attrs.get("asked_what_else")),
             ideas_heard=_ids(attrs.get("ideas_heard")),
             last=LastReply.from_attributes(attrs.get("last")),
+            winddown=Progress.from_attributes(attrs.get("winddown")),
+            stored=(
+                Profile.from_attributes(attrs["stored"])
+                if isinstance(attrs.get("stored"), Mapping)
+                else None
+            ),
         )
 
     def to_attributes(self) -> dict[str, Any]:
         attrs: dict[str, Any] = {"v": VERSION}
         for key, value in vars(self).items():
-            if isinstance(value, LastReply):
+            if isinstance(value, LastReply | Progress | Profile):
                 attrs[key] = value.to_attributes()
             elif value not in (None, False, []):
                 attrs[key] = value

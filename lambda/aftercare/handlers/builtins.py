@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -12,18 +13,23 @@ from ask_sdk_model import Response
 from aftercare.conversation import Reply, Turn, respond, turn_of
 from aftercare.handlers.base import IntentHandler
 from aftercare.handlers.followups import goodbye_reply
-from aftercare.profile import Profile
+from aftercare.handlers.winddown import RESUME, START, welcome_back_reply
+from aftercare.profile import keep_profile, session_profile
 from aftercare.state import SessionState
 
 log = logging.getLogger(__name__)
 
 
 def welcome_reply(turn: Turn) -> Reply:
-    """The welcome; on first use it carries the not-medical-advice sentence, once."""
-    profile = turn.profile()
+    """The welcome; on first use it carries the not-medical-advice sentence, once. After an
+    interrupted wind-down it offers to pick that up."""
+    profile = session_profile(turn)
     first_use = not profile.disclaimer_heard
     if first_use:
-        turn.save_profile(Profile(disclaimer_heard=True))
+        keep_profile(turn, replace(profile, disclaimer_heard=True))
+    resume_offer = welcome_back_reply(turn, first_use)
+    if resume_offer is not None:
+        return resume_offer
     return Reply(
         speech=turn.voice.ssml("welcome", first_use=first_use, returning=not first_use),
         reprompt=turn.voice.ssml("lines", keys=["start_reprompt"]),
@@ -33,8 +39,11 @@ def welcome_reply(turn: Turn) -> Reply:
 def help_reply(turn: Turn) -> Reply:
     state = turn.state
     where = "idea" if state.offer == "idea" else "topic" if state.topic else "start"
+    keys = [f"help_{where}", *(["help_winddown_start"] if where == "start" else [])]
+    if state.offer in (START, RESUME):
+        keys = [f"help_{state.offer}"]
     return Reply(
-        speech=turn.voice.ssml("lines", keys=[f"help_{where}"]),
+        speech=turn.voice.ssml("lines", keys=keys),
         reprompt=turn.voice.ssml("lines", keys=["help_reprompt"]),
     )
 
@@ -89,7 +98,7 @@ class StartOverHandler(IntentHandler):
     intent_names = ("AMAZON.StartOverIntent", "AMAZON.NavigateHomeIntent")
 
     def reply(self, turn: Turn) -> Reply:
-        turn.state = SessionState(ideas_heard=turn.state.ideas_heard)
+        turn.state = SessionState(ideas_heard=turn.state.ideas_heard, stored=turn.state.stored)
         return welcome_reply(turn)
 
 
