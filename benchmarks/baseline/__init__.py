@@ -1,0 +1,1 @@
+"""The baseline skill, shaped like Amazon's fact sample (see ``lambda_function.py``)."""
