@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response, Slot
@@ -42,7 +42,6 @@ class Turn:
     state: SessionState
     rng: random.Random
     intent_name: str | None = None
-    _profile: Profile | None = field(default=None, repr=False)
 
     def slot(self, name: str) -> Slot | None:
         """A slot of the intent, or None when the request has no such slot."""
@@ -56,22 +55,29 @@ class Turn:
         return self.handler_input.request_envelope.session is not None
 
     def profile(self) -> Profile:
-        """The listener's profile, read from the store at most once per request.
+        """The listener's profile: read from the store on the session's first need of it, then
+        kept in the session state, so a session reads the store once.
 
-        A store that cannot be reached gives an empty profile: the conversation goes on.
+        A store that cannot be reached gives an empty profile for this request (and is tried
+        again on the next): the conversation goes on.
         """
-        if self._profile is None:
-            manager = self.handler_input.attributes_manager
-            try:
-                self._profile = Profile.from_attributes(manager.persistent_attributes)
-            except Exception:
-                log.warning("profile store unavailable; continuing without it", exc_info=True)
-                self._profile = Profile()
-        return self._profile
+        if self.state.stored is not None:
+            return self.state.stored
+        manager = self.handler_input.attributes_manager
+        try:
+            self.state.stored = Profile.from_attributes(manager.persistent_attributes)
+        except Exception:
+            log.warning("profile store unavailable; continuing without it", exc_info=True)
+            return Profile()
+        return self.state.stored
 
     def save_profile(self, profile: Profile) -> None:
-        """Store the profile; a failure is logged and the conversation goes on."""
-        self._profile = profile
+        """Keep a changed profile for the session and write it to the store, only when it
+        differs from what is stored; a failure is logged and the conversation goes on."""
+        before = self.profile()
+        self.state.stored = profile
+        if not profile.needs_saving(before):
+            return
         manager = self.handler_input.attributes_manager
         try:
             manager.persistent_attributes = profile.to_attributes()
@@ -86,7 +92,7 @@ class Turn:
         except Exception:
             log.warning("profile store unavailable; nothing was deleted", exc_info=True)
             return False
-        self._profile = Profile()
+        self.state.stored = Profile()
         return True
 
 

@@ -2,20 +2,17 @@
 
 Never anything the listener said. PRIVACY.md lists these fields; keep the two in step.
 
-The profile is read from the store once per session and kept in the session state
-(``session_profile``); it is written back only when something in it changed (``keep_profile``).
+``Turn.profile()`` reads it from the store once per session and keeps it in the session state;
+``Turn.save_profile()`` writes it back only when something in it changed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aftercare.winddown import Progress
-
-if TYPE_CHECKING:
-    from aftercare.conversation import Turn
 
 
 @dataclass
@@ -42,6 +39,10 @@ class Profile:
             winddown_saved_at=max(saved_at, 0),
         )
 
+    def needs_saving(self, stored: Profile) -> bool:
+        """Whether this differs from what is stored in more than when it was saved."""
+        return replace(self, winddown_saved_at=stored.winddown_saved_at) != stored
+
     def to_attributes(self) -> dict[str, Any]:
         attributes: dict[str, Any] = {"disclaimer_heard": self.disclaimer_heard}
         if self.winddown is not None:
@@ -50,20 +51,3 @@ class Profile:
                 "saved_at": self.winddown_saved_at,
             }
         return attributes
-
-
-def session_profile(turn: Turn) -> Profile:
-    """The listener's profile: read from the store on the session's first need of it, then
-    taken from the session state, so a session reads the store once."""
-    if turn.state.stored is None:
-        turn.state.stored = turn.profile()
-    return turn.state.stored
-
-
-def keep_profile(turn: Turn, profile: Profile) -> None:
-    """Remember a changed profile for this session and write it to the store; a profile that
-    differs only in when it was saved is not written again."""
-    before = session_profile(turn)
-    turn.state.stored = profile
-    if replace(profile, winddown_saved_at=before.winddown_saved_at) != before:
-        turn.save_profile(profile)

@@ -14,7 +14,6 @@ from aftercare.conversation import Reply, Turn, respond, turn_of
 from aftercare.handlers.base import IntentHandler
 from aftercare.handlers.followups import goodbye_reply
 from aftercare.handlers.winddown import RESUME, START, welcome_back_reply
-from aftercare.profile import keep_profile, session_profile
 from aftercare.state import SessionState
 
 log = logging.getLogger(__name__)
@@ -23,10 +22,10 @@ log = logging.getLogger(__name__)
 def welcome_reply(turn: Turn) -> Reply:
     """The welcome; on first use it carries the not-medical-advice sentence, once. After an
     interrupted wind-down it offers to pick that up."""
-    profile = session_profile(turn)
+    profile = turn.profile()
     first_use = not profile.disclaimer_heard
     if first_use:
-        keep_profile(turn, replace(profile, disclaimer_heard=True))
+        turn.save_profile(replace(profile, disclaimer_heard=True))
     resume_offer = welcome_back_reply(turn, first_use)
     if resume_offer is not None:
         return resume_offer

@@ -27,7 +27,7 @@ from aftercare.conversation import Reply, Turn, turn_of
 from aftercare.handlers.base import IntentHandler
 from aftercare.handlers.followups import what_else_reply
 from aftercare.journeys import journey
-from aftercare.profile import Profile, keep_profile, session_profile
+from aftercare.profile import Profile
 from aftercare.slots import resolved_id
 from aftercare.speech import Voice
 from aftercare.winddown import Progress
@@ -68,11 +68,11 @@ def _part_reply(turn: Turn, progress: Progress, preface: Sequence[str] = ()) -> 
     script = turn.voice.content.winddown
     progress = winddown.resume(progress)
     final = winddown.is_final(script, progress)
-    profile = session_profile(turn)
+    profile = turn.profile()
     if not profile.disclaimer_heard:
         preface = ("disclaimer", *preface)
     stored = replace(profile, disclaimer_heard=True)
-    keep_profile(turn, _saved(stored, None if final else progress, _now(turn)))
+    turn.save_profile(_saved(stored, None if final else progress, _now(turn)))
     speech = part_speech(turn.voice, progress, preface)
     state = turn.state
     state.asked_what_else = False
@@ -105,7 +105,7 @@ def _offer_reply(turn: Turn, key: str, target: str) -> Reply:
 
 
 def _unfinished(turn: Turn) -> Progress | None:
-    return winddown.restore(turn.voice.content.winddown, session_profile(turn).winddown)
+    return winddown.restore(turn.voice.content.winddown, turn.profile().winddown)
 
 
 @journey(RESUME)
@@ -184,7 +184,7 @@ def stop_reply(turn: Turn, progress: Progress) -> Reply:
 def welcome_back_reply(turn: Turn, first_use: bool) -> Reply | None:
     """The welcome offering to pick up a recently interrupted wind-down, or None if there is
     none to offer."""
-    profile = session_profile(turn)
+    profile = turn.profile()
     if _unfinished(turn) is None or not winddown.worth_offering(
         profile.winddown_saved_at, _now(turn)
     ):
@@ -256,7 +256,7 @@ class DeclineResumeHandler(IntentHandler):
         return super().can_handle(handler_input) and turn_of(handler_input).state.offer == RESUME
 
     def reply(self, turn: Turn) -> Reply:
-        keep_profile(turn, _saved(session_profile(turn), None, 0))
+        turn.save_profile(_saved(turn.profile(), None, 0))
         return what_else_reply(turn)
 
 
@@ -343,7 +343,7 @@ class HeardToTheEndHandler(AbstractRequestHandler):
         progress = turn.state.winddown
         assert progress is not None
         after = winddown.next_step(turn.voice.content.winddown, progress)
-        keep_profile(turn, _saved(session_profile(turn), after, _now(turn)))
+        turn.save_profile(_saved(turn.profile(), after, _now(turn)))
         return handler_input.response_builder.response
 
 
