@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -64,14 +65,42 @@ def test_the_store_is_chosen_by_configuration(tmp_path: Path) -> None:
     assert isinstance(make_store(Config.from_env({"TABLE_NAME": "profiles"})), DynamoDBStore)
 
 
+def make_kind(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path, keep_for_seconds: int
+) -> Any:
+    if kind == "dynamodb":
+        table = str(request.getfixturevalue("dynamodb_table"))
+        return DynamoDBStore(table, b"secret", keep_for_seconds)
+    return EmbeddedStore(tmp_path / "store.sqlite3", b"secret", keep_for_seconds)
+
+
+@pytest.mark.parametrize("kind", STORES)
+def test_a_record_past_its_keeping_period_is_gone(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    # GIVEN a record written with no time left to keep it
+    store = make_kind(kind, request, tmp_path, keep_for_seconds=0)
+    mine = envelope_of()
+    store.save_attributes(request_envelope=mine, attributes={"disclaimer_heard": True})
+    # THEN it reads as never stored
+    assert store.get_attributes(request_envelope=mine) == {}
+
+
+def test_dynamodb_items_carry_the_ttl_attribute_the_table_expires_on(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    store = make_kind("dynamodb", request, tmp_path, keep_for_seconds=86_400)
+    store.save_attributes(request_envelope=envelope_of(), attributes={"disclaimer_heard": True})
+    items = store._dynamodb().scan(TableName=store.table_name)["Items"]
+    expires = [int(item["expires_at"]["N"]) for item in items]
+    assert expires and all(86_000 < value - time.time() <= 86_400 for value in expires)
+
+
 @pytest.mark.parametrize("kind", STORES)
 def test_each_store_saves_reads_and_deletes_through_the_adapter_interface(
     kind: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    if kind == "dynamodb":
-        store: Any = DynamoDBStore(str(request.getfixturevalue("dynamodb_table")), b"secret")
-    else:
-        store = EmbeddedStore(tmp_path / "store.sqlite3", b"secret")
+    store = make_kind(kind, request, tmp_path, keep_for_seconds=3600)
     mine, theirs = envelope_of(), envelope_of("amzn1.ask.account.SOMEONE-ELSE")
     assert store.get_attributes(request_envelope=mine) == {}
     store.save_attributes(request_envelope=mine, attributes={"disclaimer_heard": True})

@@ -157,6 +157,8 @@ def test_the_repositorys_local_config_file_is_read_for_the_process_environment_o
     assert config_of().practice is None
     # On Lambda there is no local file to look for.
     monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "aftercare")
+    monkeypatch.setenv("SKILL_ID", "amzn1.ask.skill.test")
+    monkeypatch.setenv("USER_KEY_SECRET", "a-secret-for-this-test")
     assert Config.from_env().practice is None
 
 

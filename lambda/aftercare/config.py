@@ -27,6 +27,7 @@ SETTINGS = (
     "USER_KEY_SECRET",
     "LOG_LEVEL",
     "AFTERCARE_SEED",
+    "RECORD_TTL_DAYS",
     *PRACTICE_SETTINGS.values(),
 )
 """Every setting, by its environment variable name; a local config file may hold any of them."""
@@ -50,6 +51,8 @@ class Config:
     on_lambda: bool
     seed: int | None
     """Seeds the choice of phrasings, so tests and demos can be repeated."""
+    keep_for_seconds: int = 180 * 86_400
+    """A listener's record is deleted after this long without a visit (RECORD_TTL_DAYS)."""
     practice: Practice | None = None
     """The deployer's own contact, offered after the directory answer; None when not set."""
 
@@ -66,13 +69,14 @@ class Config:
         default_file = LOCAL_CONFIG_FILE if environ is None and not on_lambda else None
         env = {**_local_settings(process_env, default_file), **_non_empty(process_env)}
         default_store = "/tmp/aftercare-store.sqlite3" if on_lambda else ".local/store.sqlite3"
-        seed_text = env.get("AFTERCARE_SEED", "").strip()
-        try:
-            seed = int(seed_text) if seed_text else None
-        except ValueError as error:
-            raise ConfigError(
-                f"AFTERCARE_SEED must be a whole number, not {seed_text!r}"
-            ) from error
+        seed = _whole_number(env, "AFTERCARE_SEED", low=None)
+        ttl_days = _whole_number(env, "RECORD_TTL_DAYS", low=1)
+        if on_lambda:
+            # A deployment without these would answer any skill, or key records with a secret
+            # published in this repository: refuse to start instead.
+            missing = [name for name in ("SKILL_ID", "USER_KEY_SECRET") if not env.get(name)]
+            if missing:
+                raise ConfigError(f"on Lambda, {' and '.join(missing)} must be set")
         secret = env.get("USER_KEY_SECRET", "") or _LOCAL_SECRET
         return cls(
             skill_id=env.get("SKILL_ID") or None,
@@ -82,8 +86,22 @@ class Config:
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             on_lambda=on_lambda,
             seed=seed,
+            keep_for_seconds=(ttl_days or 180) * 86_400,
             practice=_practice(env),
         )
+
+
+def _whole_number(env: Mapping[str, str], name: str, low: int | None) -> int | None:
+    text = env.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        value = int(text)
+    except ValueError as error:
+        raise ConfigError(f"{name} must be a whole number, not {text!r}") from error
+    if low is not None and value < low:
+        raise ConfigError(f"{name} must be at least {low}, not {value}")
+    return value
 
 
 def _non_empty(environ: Mapping[str, str]) -> dict[str, str]:

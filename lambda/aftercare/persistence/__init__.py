@@ -17,5 +17,5 @@ def make_store(config: Config) -> AbstractPersistenceAdapter:
         # Imported here so the embedded default never pays for importing boto3.
         from aftercare.persistence.dynamodb import DynamoDBStore
 
-        return DynamoDBStore(config.table_name, config.user_key_secret)
-    return EmbeddedStore(config.local_store_path, config.user_key_secret)
+        return DynamoDBStore(config.table_name, config.user_key_secret, config.keep_for_seconds)
+    return EmbeddedStore(config.local_store_path, config.user_key_secret, config.keep_for_seconds)

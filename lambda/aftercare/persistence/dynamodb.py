@@ -19,12 +19,15 @@ from aftercare.persistence.keys import user_key
 KEY = "user_key"
 ATTRIBUTES = "attributes"
 UPDATED_AT = "updated_at"
+EXPIRES_AT = "expires_at"
+"""The table's TTL attribute: DynamoDB deletes an item some time after this moment."""
 
 
 class DynamoDBStore(AbstractPersistenceAdapter):
-    def __init__(self, table_name: str, secret: bytes) -> None:
+    def __init__(self, table_name: str, secret: bytes, keep_for_seconds: int) -> None:
         self.table_name = table_name
         self.secret = secret
+        self.keep_for_seconds = keep_for_seconds
         self._client: Any = None
 
     def _dynamodb(self) -> Any:
@@ -56,18 +59,24 @@ class DynamoDBStore(AbstractPersistenceAdapter):
         )
         if not item or ATTRIBUTES not in item:
             return {}
+        # TTL deletion runs up to days late; an expired record already counts as gone.
+        expires_at = item.get(EXPIRES_AT, {}).get("N")
+        if expires_at is not None and float(expires_at) <= time.time():
+            return {}
         value = json.loads(item[ATTRIBUTES]["S"])
         return value if isinstance(value, dict) else {}
 
     def save_attributes(
         self, request_envelope: RequestEnvelope, attributes: dict[str, Any]
     ) -> None:
+        now = int(time.time())
         self._dynamodb().put_item(
             TableName=self.table_name,
             Item={
                 KEY: {"S": user_key(request_envelope, self.secret)},
                 ATTRIBUTES: {"S": json.dumps(attributes, separators=(",", ":"))},
-                UPDATED_AT: {"N": str(int(time.time()))},
+                UPDATED_AT: {"N": str(now)},
+                EXPIRES_AT: {"N": str(now + self.keep_for_seconds)},
             },
         )
 
