@@ -23,6 +23,8 @@ class Profile:
     """An unfinished wind-down: its length, company, part and pace, to resume it later."""
     winddown_saved_at: int = 0
     """When that progress was saved, in seconds since 1970 (from the request's timestamp)."""
+    quiet: bool = False
+    """Discreet mode: a whispered voice, and sensitive details on the card rather than aloud."""
 
     @classmethod
     def from_attributes(cls, attributes: Mapping[str, Any] | None) -> Profile:
@@ -33,8 +35,10 @@ class Profile:
         saved_at = stored.get("saved_at") if isinstance(stored, Mapping) else None
         if isinstance(saved_at, bool) or not isinstance(saved_at, int) or progress is None:
             saved_at = 0
+        quiet = attrs.get("quiet")
         return cls(
             disclaimer_heard=heard if isinstance(heard, bool) else False,
+            quiet=quiet if isinstance(quiet, bool) else False,
             winddown=replace(progress, paused=False) if progress else None,
             winddown_saved_at=max(saved_at, 0),
         )
@@ -45,6 +49,8 @@ class Profile:
 
     def to_attributes(self) -> dict[str, Any]:
         attributes: dict[str, Any] = {"disclaimer_heard": self.disclaimer_heard}
+        if self.quiet:
+            attributes["quiet"] = True
         if self.winddown is not None:
             attributes["winddown"] = {
                 **replace(self.winddown, paused=False).to_attributes(),

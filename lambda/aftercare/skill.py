@@ -27,6 +27,7 @@ from aftercare.content import Library, find_content_dir
 from aftercare.conversation import TURN_KEY, Turn
 from aftercare.handlers import (
     builtins,
+    discreet,
     followups,
     learn,
     privacy,
@@ -82,13 +83,18 @@ class TurnInterceptor(AbstractRequestInterceptor):
         rng = self._rng_for(str(request.request_id))
         attributes = envelope.session.attributes if envelope.session else None
         intent = getattr(request, "intent", None)
-        handler_input.attributes_manager.request_attributes[TURN_KEY] = Turn(
+        turn = Turn(
             handler_input=handler_input,
             voice=Voice(self.library.for_locale(request.locale), self.renderer, rng.choice),
             state=SessionState.from_attributes(attributes),
             rng=rng,
             intent_name=getattr(intent, "name", None),
         )
+        if request.object_type in VOICE_REQUESTS:
+            # Discreet mode is a stored preference: the one store read of the session happens
+            # here, before any handler speaks.
+            turn.voice.quiet = turn.profile().quiet
+        handler_input.attributes_manager.request_attributes[TURN_KEY] = turn
 
 
 class SessionStateInterceptor(AbstractResponseInterceptor):
@@ -126,6 +132,7 @@ def request_handlers() -> list[AbstractRequestHandler]:
         *winddown.handlers(),
         *builtins.handlers(),
         *privacy.handlers(),
+        *discreet.handlers(),
         *learn.handlers(),
         *therapist.handlers(),
         *followups.handlers(),

@@ -168,6 +168,17 @@ def _interrupted_reply(turn: Turn, progress: Progress, key: str, reprompt: str) 
     return Reply(speech=_soft(turn, key), reprompt=_soft(turn, reprompt), remember=False)
 
 
+def held_reply(turn: Turn, progress: Progress, key: str) -> Reply:
+    """Another journey's short answer (phrase ``key``) in the middle of a wind-down: said in the
+    wind-down's voice, then the part is held so "resume" plays it again."""
+    turn.state.winddown, turn.state.offer = winddown.pause(progress), CONTINUE
+    return Reply(
+        speech=_soft(turn, key, "winddown_paused"),
+        reprompt=_soft(turn, "winddown_paused_reprompt"),
+        remember=False,
+    )
+
+
 def pause_reply(turn: Turn) -> Reply:
     progress = turn.state.winddown
     if progress is None:
