@@ -6,6 +6,9 @@ import sqlite3
 from pathlib import Path
 
 from aftercare.content import Library, find_content_dir
+from aftercare.persistence import dynamodb
+from aftercare.profile import Profile
+from aftercare.winddown import Progress
 from tests.conftest import MakeSkill
 from tests.harness import Conversation, Heard
 from tools import envelopes
@@ -85,3 +88,19 @@ def test_a_delete_the_store_cannot_do_is_said_truthfully(
     heard = conversation.say("AMAZON.YesIntent")
     assert heard.text == PHRASES["delete_failed"][0]
     assert not heard.ends_session
+
+
+def test_privacy_md_names_every_field_that_is_stored() -> None:
+    # GIVEN a profile with every field set, as the stores write it
+    profile = Profile(
+        disclaimer_heard=True,
+        winddown=Progress(minutes=5, company="together", step=1, pace=1),
+        winddown_saved_at=1,
+        quiet=True,
+    )
+    stored = set(profile.to_attributes()) | {dynamodb.UPDATED_AT, dynamodb.EXPIRES_AT}
+    policy = (Path(__file__).parents[1] / "PRIVACY.md").read_text()
+    # THEN the privacy page lists each of them by name
+    assert sorted(name for name in stored if f"`{name}`" not in policy) == []
+    inner = set(profile.to_attributes()["winddown"])
+    assert inner == {"minutes", "company", "step", "pace", "saved_at"}, "update PRIVACY.md"

@@ -38,7 +38,10 @@ def welcome_reply(turn: Turn) -> Reply:
 def help_reply(turn: Turn) -> Reply:
     state = turn.state
     where = "idea" if state.offer == "idea" else "topic" if state.topic else "start"
-    keys = [f"help_{where}", *(["help_winddown_start"] if where == "start" else [])]
+    if where == "start":
+        keys = ["help_start", "help_winddown_start", "help_therapist_start", "help_close"]
+    else:
+        keys = [f"help_{where}"]
     if state.offer in (START, RESUME):
         keys = [f"help_{state.offer}"]
     return Reply(
