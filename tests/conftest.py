@@ -16,6 +16,7 @@ from aftercare.logs import JsonFormatter
 from aftercare.skill import LambdaHandler, build_handler
 from tests import harness
 from tests.dynamo import FAKE_CREDENTIALS, MotoServer
+from tests.faults import FaultyProxy
 from tests.harness import Conversation
 from tools import envelopes
 
@@ -80,6 +81,20 @@ def dynamodb_table(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> 
     table = f"aftercare-{uuid.uuid4().hex[:12]}"
     moto_server.create_table(table)
     return table
+
+
+@pytest.fixture
+def faulty_proxy(
+    moto_server: MotoServer, dynamodb_table: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[FaultyProxy]:
+    """The ``dynamodb_table`` environment, but reaching the moto server through a proxy that
+    injects faults on demand (``with faulty_proxy.failing(FAULTS["throttling"]): ...``)."""
+    proxy = FaultyProxy(moto_server.endpoint).start()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", proxy.endpoint)
+    try:
+        yield proxy
+    finally:
+        proxy.stop()
 
 
 class _LogLines(logging.Handler):

@@ -38,6 +38,10 @@ REQUEST_TYPES = [
     "Alexa.Presentation.APL.UserEvent",
     "Some.Future.Request",
 ]
+RARELY = st.sampled_from([False] * 9 + [True])
+"""True about one time in ten: for what makes the whole request unreadable."""
+LOCALES = ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"]
+ODD_TIMES = ["1970-01-01T00:00:00Z", "2999-12-31T23:59:59Z", "2026-02-30T25:00:00Z", "soon", ""]
 HOSTILE = st.sampled_from(
     ["&", "<speak>", "</s>", '"', "'", "🙂🌙", "]]>", "&amp;", "<break time='99s'/>", "x" * 3000]
 )
@@ -50,18 +54,91 @@ JSONISH = st.recursive(
     max_leaves=12,
 )
 # Session attributes as this skill writes them, with every value possibly of the wrong type.
-OUR_KEYS = ["v", "topic", "depth", "offer", "asked_what_else", "ideas_heard", "last"]
+OUR_KEYS = [
+    "v",
+    "topic",
+    "depth",
+    "offer",
+    "asked_what_else",
+    "ideas_heard",
+    "last",
+    "winddown",
+    "stored",
+    "stored_at",
+    "unsaved",
+    "unread",
+    "store_failed_at",
+]
+OFFERS = [
+    "what_is",
+    "physical",
+    "idea",
+    "winddown",
+    "winddown_next",
+    "winddown_resume",
+    "therapist",
+    "grounding",
+    "delete_data",
+]
+# Numbers around every limit: negative, zero, the script's lengths, past any part or pace, and
+# stamps in milliseconds (now, far future, beyond 64 bits).
+NUMBERS = st.one_of(
+    st.integers(min_value=-5, max_value=50),
+    st.sampled_from([3, 5, 10, 99, 1000, 1_700_000_000_000, 10**15, 2**63, -(2**63)]),
+)
+PROGRESS = st.fixed_dictionaries(
+    {},
+    optional={
+        "minutes": st.one_of(NUMBERS, st.sampled_from(["5", "PT5M", None])),
+        "company": st.sampled_from(["alone", "together", "cat", "", None, 1]),
+        "step": st.one_of(NUMBERS, st.just("1")),
+        "pace": st.one_of(NUMBERS, st.just(True)),
+        "paused": st.sampled_from([True, False, "yes", None]),
+        "saved_at": st.one_of(NUMBERS, st.just("yesterday")),
+    },
+)
+"""Wind-down progress: valid, out of range, or of the wrong type."""
+STORED = st.fixed_dictionaries(
+    {},
+    optional={
+        "disclaimer_heard": st.sampled_from([True, False, "no", None, 1]),
+        "quiet": st.sampled_from([True, False, "yes", None]),
+        "winddown": st.one_of(PROGRESS, JSONISH),
+    },
+)
+"""The session's copy of the stored profile, of any shape."""
+OLDER_VERSIONS = st.sampled_from(
+    [
+        {"v": 0, "topic": "what_is", "winddown": {"minutes": "5"}},
+        {"v": 0, "topic": "physical", "depth": "1", "offer": "idea", "last": "Hello"},
+        {"v": 0, "winddown": {"minutes": 5, "company": "alone", "part": 2}},
+        {"v": 1, "winddown": {"minutes": 10, "company": "together", "step": 7, "pace": 4}},
+        {"v": 1, "stored": {"disclaimer_heard": True, "winddown": {"minutes": 5}}},
+        {"v": 1, "stored": {"disclaimer_heard": True}, "unsaved": ["quiet", "topic"]},
+        {"v": 1, "stored": {"quiet": True}, "unread": True, "store_failed_at": 10**15},
+        {"v": 2, "stored": [], "stored_at": -1, "unsaved": "quiet", "mood": "calm"},
+    ]
+)
+"""Plausible session attributes from earlier (or later) versions of the skill."""
 
 
 @st.composite
 def session_attributes(draw: st.DrawFn) -> dict[str, Any]:
+    shape = draw(st.sampled_from(["random", "ours", "older"]))
+    if shape == "older":
+        return dict(draw(OLDER_VERSIONS))
     keys = draw(st.lists(st.sampled_from(OUR_KEYS) | st.text(max_size=10), max_size=8))
     values = st.one_of(
         JSONISH,
-        st.sampled_from(["what_is", "physical", "idea", "winddown", "therapist", "grounding"]),
-        st.integers(min_value=-5, max_value=50),
+        st.sampled_from(OFFERS),
+        NUMBERS,
+        st.lists(st.sampled_from(["quiet", "winddown", "disclaimer_heard", "x"]), max_size=4),
     )
-    return {key: draw(values) for key in keys}
+    if shape == "random":
+        return {key: draw(values) for key in keys}
+    # Close to what the skill writes: each key with a value of its own kind, mostly.
+    own = {"winddown": PROGRESS, "stored": STORED, "offer": st.sampled_from(OFFERS)}
+    return {key: draw(st.one_of(own.get(key, values), values)) for key in keys}
 
 
 @st.composite
@@ -86,7 +163,7 @@ def envelope(draw: st.DrawFn) -> dict[str, Any]:
         attributes=draw(session_attributes()) if in_session else {},
         new=draw(st.booleans()),
     )
-    locale = draw(st.sampled_from(["en-US", "en-GB", "de-DE", "", "xx"]))
+    locale = draw(st.sampled_from([*LOCALES, "de-DE", "", "xx", "en", "EN-us"]))
     body: dict[str, Any] = {"type": request_type}
     if request_type == "IntentRequest":
         name = draw(st.sampled_from([*INTENTS, "UnknownIntent", "AMAZON.PauseIntent"]))
@@ -101,8 +178,18 @@ def envelope(draw: st.DrawFn) -> dict[str, Any]:
         event = envelopes.request(body, session=session, locale=locale)
     if not in_session:
         del event["session"]
+    elif draw(RARELY):
+        event["session"]["attributes"] = draw(
+            JSONISH.filter(lambda value: not isinstance(value, dict))
+        )
     if draw(st.booleans()):
         del event["request"]["locale"]
+    # Writes are ordered by the request's time: a missing, ancient, future or unreadable one.
+    when = draw(st.sampled_from(["now"] * 10 + ["missing", *ODD_TIMES]))
+    if when == "missing":
+        del event["request"]["timestamp"]
+    elif when != "now":
+        event["request"]["timestamp"] = when
     return event
 
 

@@ -7,7 +7,7 @@ something else: every field is checked and falls back to its default rather than
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from aftercare.profile import Profile
@@ -15,6 +15,9 @@ from aftercare.winddown import Progress
 
 VERSION = 1
 MAX_IDS = 64
+MAX_STAMP = 10**15
+"""Milliseconds since 1970: beyond the year 30,000."""
+PROFILE_FIELDS = frozenset(item.name for item in fields(Profile))
 
 
 def _str_or_none(value: object) -> str | None:
@@ -74,7 +77,16 @@ class SessionState:
     winddown: Progress | None = None
     """The wind-down under way in this session: length, company, part, pace, paused."""
     stored: Profile | None = None
-    """The stored profile as read once this session, so later turns need not read it again."""
+    """The stored profile as read once this session, so later turns need not read it again,
+    with this session's changes."""
+    stored_at: int = 0
+    """The write stamp of the record ``stored`` was read from (0: none was stored)."""
+    unsaved: list[str] = field(default_factory=list)
+    """Fields of ``stored`` this session changed that the store does not have yet."""
+    unread: bool = False
+    """The store could not be read: ``stored`` is defaults plus this session's changes."""
+    store_failed_at: int = 0
+    """When the store last failed this session (the request's stamp, in milliseconds)."""
 
     @classmethod
     def from_attributes(cls, attributes: Mapping[str, Any] | None) -> SessionState:
@@ -92,6 +104,26 @@ class SessionState:
                 if isinstance(attrs.get("stored"), Mapping)
                 else None
             ),
+            stored_at=_int(attrs.get("stored_at"), 0, MAX_STAMP),
+            unsaved=[
+                name
+                for name in _ids(attrs.get("unsaved"))
+                if name in PROFILE_FIELDS and isinstance(attrs.get("stored"), Mapping)
+            ],
+            unread=_bool(attrs.get("unread")),
+            store_failed_at=_int(attrs.get("store_failed_at"), 0, MAX_STAMP),
+        )
+
+    def restarted(self) -> SessionState:
+        """A fresh start within the session: it keeps which ideas were heard, and what it knows
+        of the store (what was read, and what is still to be written)."""
+        return SessionState(
+            ideas_heard=self.ideas_heard,
+            stored=self.stored,
+            stored_at=self.stored_at,
+            unsaved=self.unsaved,
+            unread=self.unread,
+            store_failed_at=self.store_failed_at,
         )
 
     def to_attributes(self) -> dict[str, Any]:

@@ -14,7 +14,6 @@ from aftercare.conversation import Reply, Turn, respond, turn_of
 from aftercare.handlers.base import IntentHandler
 from aftercare.handlers.followups import goodbye_reply
 from aftercare.handlers.winddown import RESUME, START, welcome_back_reply
-from aftercare.state import SessionState
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +99,7 @@ class StartOverHandler(IntentHandler):
     intent_names = ("AMAZON.StartOverIntent", "AMAZON.NavigateHomeIntent")
 
     def reply(self, turn: Turn) -> Reply:
-        turn.state = SessionState(ideas_heard=turn.state.ideas_heard, stored=turn.state.stored)
+        turn.state = turn.state.restarted()
         return welcome_reply(turn)
 
 
@@ -126,6 +125,7 @@ class SessionEndedHandler(AbstractRequestHandler):
         error = getattr(handler_input.request_envelope.request, "error", None)
         if error is not None:
             log.warning("session ended with an error: %s", getattr(error, "object_type", ""))
+        turn_of(handler_input).save_pending()
         return handler_input.response_builder.response
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aftercare.conversation import Reply, Turn
 from aftercare.handlers.base import IntentHandler
+from aftercare.handlers.privacy import DELETE, confirm_delete_reply
 from aftercare.ideas import next_idea
 from aftercare.journeys import go_to, journey
 from aftercare.slots import resolved_id
@@ -32,6 +33,9 @@ def more_reply(turn: Turn) -> Reply:
     """
     state = turn.state
     if state.topic is None or state.topic not in turn.voice.content.topics:
+        if state.offer == DELETE:
+            # Deleting cannot be undone: only a plain "yes" does it; this hears the question again.
+            return confirm_delete_reply(turn)
         return go_to(turn, state.offer) if state.offer else topic_reply(turn, "what_is")
     if state.depth == 0:
         return topic_reply(turn, state.topic, deeper=True)

@@ -14,19 +14,21 @@ from aftercare.handlers.base import IntentHandler
 from aftercare.journeys import journey
 
 log = logging.getLogger(__name__)
+DELETE = "delete_data"
+"""The offer a "yes" to "should I delete it?" takes."""
 
 
 def confirm_delete_reply(turn: Turn) -> Reply:
     """Deleting cannot be undone, so it is asked once more; "yes" goes to ``delete_data``."""
-    turn.state.offer, turn.state.asked_what_else = "delete_data", False
+    turn.state.offer, turn.state.asked_what_else = DELETE, False
     return Reply(
         speech=turn.voice.ssml("lines", keys=["delete_confirm"]),
-        reprompt=turn.voice.ssml("offer", next="delete_data"),
+        reprompt=turn.voice.ssml("offer", next=DELETE),
         remember=False,
     )
 
 
-@journey("delete_data")
+@journey(DELETE)
 def delete_reply(turn: Turn) -> Reply:
     turn.state.offer = None
     if not turn.forget():
