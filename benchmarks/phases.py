@@ -1,20 +1,15 @@
-"""Where the skill's cold start goes, phase by phase, in one fresh process.
+"""Where the skill's cold start and requests go, step by step, in one fresh process.
 
-Run as a script by ``benchmarks.run``: ``phases.py MODE LAMBDA_DIR EVENTS_JSON ARGS...``. Prints
-one JSON object of durations (ms) and counts.
+Run as a script by ``benchmarks.run``: ``phases.py CODE_DIR EVENTS_JSON WARM_ROUNDS``. CODE_DIR is
+the skill as the artifact lays it out (templates compiled, content parsed) or a checkout's
+``lambda/``. Prints one JSON object of durations (ms) and counts.
 
-- ``plain WARM_ROUNDS``: the start-up steps of ``aftercare.skill.build_handler`` one by one
-  (import, config and logging, content, templates, apologies, the SDK skill), then the steps of a
-  request (JSON round trip, deserialising, the skill, serialising, the guard) for the first
-  request, and warm over the conversation mix (median per step). The steps mirror the Lambda
-  handler's body, so their sum is close to, not exactly, what the handler does. Then what the
-  embedded store's first use costs, and deserialising a request without the SDK's avoidable
-  costs (see ``warm_probes``).
-- ``prime PRIME_JSON``: the same start-up, then the SDK's serializer primed by deserialising a
-  few canned envelopes and serialising a response (what the skill could do during init), then
-  the first request.
-- ``jinja-module COMPILED_DIR NAMES_JSON``: loading every template precompiled with
-  ``Environment.compile_templates`` through a ``ModuleLoader``, instead of compiling them.
+The start-up steps repeat ``aftercare.skill.build_handler`` one by one (import, config and
+logging, content, templates, apologies, the SDK skill, priming the serializer), then the steps of
+a request (reading the event, the skill, serialising, the guard) for the first request and warm
+over the conversation mix (median per step). They mirror the Lambda handler's body, so their sum
+is close to, not exactly, what the handler does; if ``build_handler`` changes, change this too.
+Then what the embedded store's first use costs, and what a render costs from memory and fresh.
 """
 
 from __future__ import annotations
@@ -25,7 +20,6 @@ import time
 # The typing module is not imported for real: this process times what the skill imports.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from typing import Any
 
 
@@ -35,18 +29,17 @@ def since(start: int) -> float:
 
 def store_costs(event: dict[str, Any]) -> dict[str, float]:
     """What the embedded store's first use costs: opening a new file, one write, one read."""
-    import json
     import tempfile
     from pathlib import Path
 
-    from ask_sdk_core.serialize import DefaultSerializer
-    from ask_sdk_model import RequestEnvelope
+    from aftercare.config import Config
+    from aftercare.envelope import EnvelopeSerializer
+    from aftercare.persistence import make_store
 
-    from aftercare.persistence.embedded import EmbeddedStore
-
-    envelope = DefaultSerializer().deserialize(json.dumps(event), RequestEnvelope)
+    envelope = EnvelopeSerializer().read(event)
     with tempfile.TemporaryDirectory() as folder:
-        store = EmbeddedStore(Path(folder) / "store.sqlite3", b"benchmark")
+        config = Config.from_env({"LOCAL_STORE_PATH": str(Path(folder) / "store.sqlite3")})
+        store = make_store(config)
         start = time.perf_counter_ns()
         store.get_attributes(envelope)
         opened = time.perf_counter_ns()
@@ -61,93 +54,53 @@ def store_costs(event: dict[str, Any]) -> dict[str, float]:
     }
 
 
-def warm_probes(events: list[dict[str, Any]]) -> dict[str, float]:
-    """Deserialising a request four ways, warm (median over the mix, ms).
+def render_costs(renderer: Any, library: Any) -> dict[str, float]:
+    """One topic answer (speech, reprompt, card), warm: rendered afresh by a renderer that
+    remembers nothing, then the same again from its memory (median of repeats, ms)."""
+    from aftercare.speech import Said, Voice
 
-    The SDK's handler turns the event dict into JSON and parses it again, and parses the request
-    timestamp with dateutil. The variants call the serializer's own (name-mangled) model walk on
-    the dict, and parse the timestamp with ``datetime.fromisoformat``; each result is checked to
-    equal the SDK's.
-    """
-    import json
-    from datetime import date, datetime
+    content = library.for_locale("en-US")
+    topic = content.topic("what_is")
 
-    from ask_sdk_core.serialize import DefaultSerializer
-    from ask_sdk_model import RequestEnvelope
+    def answer() -> int:
+        voice = Voice(content, renderer, lambda options: options[0])
+        start = time.perf_counter_ns()
+        voice.ssml("topic", paragraphs=topic.answer, next=topic.offer, done=False)
+        voice.ssml("offer", next=topic.offer)
+        voice.text("topic", paragraphs=(*topic.answer, *topic.more))
+        return time.perf_counter_ns() - start
 
-    class IsoTimestamps(DefaultSerializer):
-        def _DefaultSerializer__deserialize_datetime(  # noqa: N802  (overrides the SDK's)
-            self, payload: str, obj_type: type
-        ) -> date:
-            return (datetime if obj_type is datetime else date).fromisoformat(payload)
-
-    sdk, iso = DefaultSerializer(), IsoTimestamps()
-    # The model walk that deserialize() runs after json.loads (private, hence the mangled name).
-    walk_sdk: Any = sdk._DefaultSerializer__deserialize  # type: ignore[attr-defined]
-    walk_iso: Any = iso._DefaultSerializer__deserialize  # type: ignore[attr-defined]
-    variants: dict[str, Callable[[dict[str, Any]], object]] = {
-        "sdk": lambda e: sdk.deserialize(json.dumps(e), RequestEnvelope),
-        "no_round_trip": lambda e: walk_sdk(e, RequestEnvelope),
-        "iso_timestamp": lambda e: iso.deserialize(json.dumps(e), RequestEnvelope),
-        "both": lambda e: walk_iso(e, RequestEnvelope),
+    fresh, remembered = [], []
+    for _ in range(201):
+        renderer.said = Said()
+        fresh.append(answer())
+        remembered.append(answer())
+    return {
+        "render_fresh": sorted(fresh)[100] / 1e6,
+        "render_remembered": sorted(remembered)[100] / 1e6,
     }
-    out = {}
-    for name, variant in variants.items():
-        if any(variant(e) != variants["sdk"](e) for e in events):
-            raise AssertionError(f"deserialising {name} gives another envelope")
-        laps = []
-        for _ in range(50):
-            for event in events:
-                start = time.perf_counter_ns()
-                variant(event)
-                laps.append(time.perf_counter_ns() - start)
-        out[f"probe_deserialize_{name}"] = sorted(laps)[len(laps) // 2] / 1e6
-    return out
 
 
 def main() -> None:  # noqa: PLR0915  (one straight line of measured steps reads best)
-    mode, lambda_dir, events_path, *extra = sys.argv[1:]
-    sys.path.insert(0, lambda_dir)
+    code_dir, events_path, warm_rounds = sys.argv[1:]
+    sys.path.insert(0, code_dir)
     out: dict[str, float | int] = {}
 
     # Everything the skill imports is inside this step (json included), as in the Lambda handler.
     start = time.monotonic_ns()
     import json
 
-    from ask_sdk_model import RequestEnvelope
+    from ask_sdk_model import ResponseEnvelope
 
     from aftercare import guard, logs
     from aftercare.config import Config
     from aftercare.content import Library, find_content_dir
+    from aftercare.envelope import EnvelopeSerializer, prime
     from aftercare.skill import Apologies, build_skill
     from aftercare.speech import Renderer
 
     out["import"] = since(start)
     out["modules_after_import"] = len(sys.modules)
-
-    if mode == "jinja-module":
-        from jinja2 import Environment, ModuleLoader, StrictUndefined, select_autoescape
-
-        start = time.monotonic_ns()
-        env = Environment(
-            loader=ModuleLoader(extra[0]),
-            autoescape=select_autoescape(
-                enabled_extensions=("ssml.j2",),
-                disabled_extensions=("txt.j2",),
-                default_for_string=True,
-                default=True,
-            ),
-            undefined=StrictUndefined,
-            auto_reload=False,
-            cache_size=-1,
-        )
-        names = json.loads(extra[1])
-        for name in names:
-            env.get_template(name)
-        out["templates_module_loader"] = since(start)
-        out["templates"] = len(names)
-        print(json.dumps(out))
-        return
 
     start = time.monotonic_ns()
     config = Config.from_env()
@@ -159,43 +112,36 @@ def main() -> None:  # noqa: PLR0915  (one straight line of measured steps reads
     out["content_library"] = since(start)
     start = time.monotonic_ns()
     renderer = Renderer(content_dir)
-    out["templates_compile"] = since(start)
+    out["templates_load"] = since(start)
     out["templates"] = len(renderer.templates)
+    out["templates_compiled"] = int(renderer.env.loader.__class__.__name__ == "ModuleLoader")
     start = time.monotonic_ns()
     apologies = Apologies(library, renderer)
     out["apologies"] = since(start)
     start = time.monotonic_ns()
     skill = build_skill(config, library, renderer, apologies)
-    serializer = skill.serializer
+    serializer = EnvelopeSerializer()
     out["build_skill"] = since(start)
+    start = time.monotonic_ns()
+    before_priming = len(sys.modules)
+    prime(serializer)
+    out["prime"] = since(start)
+    out["primed_modules"] = len(sys.modules) - before_priming
+    start = time.monotonic_ns()
+    for locale in library.locales:
+        apology = ResponseEnvelope(version="1.0", response=apologies.response(locale))
+        guard.problems(serializer.serialize(apology), "LaunchRequest")
+    out["apology_guard"] = since(start)
 
     with open(events_path, encoding="utf-8") as handle:
         events = json.load(handle)
 
-    if mode == "prime":
-        from ask_sdk_model import Response, ResponseEnvelope
-        from ask_sdk_model.ui import SimpleCard, SsmlOutputSpeech
-
-        with open(extra[0], encoding="utf-8") as handle:
-            canned = json.load(handle)
-        start = time.monotonic_ns()
-        for envelope in canned:
-            serializer.deserialize(json.dumps(envelope), RequestEnvelope)
-        speech = SsmlOutputSpeech(ssml="<speak>ready</speak>")
-        response = Response(output_speech=speech, card=SimpleCard(title="t", content="c"))
-        serializer.serialize(ResponseEnvelope(version="1.0", response=response))
-        out["prime"] = since(start)
-
-    steps = ("json_dumps", "json_loads", "deserialize", "invoke", "serialize", "guard")
+    steps = ("read", "invoke", "serialize", "guard")
 
     def request(event: dict[str, object]) -> dict[str, float]:
         """The Lambda handler's steps for one request, each timed (ms)."""
         laps: list[int] = [time.perf_counter_ns()]
-        payload = json.dumps(event)
-        laps.append(time.perf_counter_ns())
-        json.loads(payload)  # timed alone: the SDK's deserialize starts with this same parse
-        laps.append(time.perf_counter_ns())
-        envelope = serializer.deserialize(payload, RequestEnvelope)
+        envelope = serializer.read(event)
         laps.append(time.perf_counter_ns())
         answer = skill.invoke(envelope, None)
         laps.append(time.perf_counter_ns())
@@ -211,16 +157,14 @@ def main() -> None:  # noqa: PLR0915  (one straight line of measured steps reads
     out["first_new_modules"] = len(sys.modules) - before
 
     warm: dict[str, list[float]] = {step: [] for step in steps}
-    for _ in range(int(extra[-1]) if mode == "plain" else 0):
+    for _ in range(int(warm_rounds)):
         for event in events:
             for step, ms in request(event).items():
                 warm[step].append(ms)
     for step, values in warm.items():
-        if values:
-            out[f"warm_{step}"] = sorted(values)[len(values) // 2]
-    if mode == "plain":
-        out.update(store_costs(events[0]))
-        out.update(warm_probes(events))
+        out[f"warm_{step}"] = sorted(values)[len(values) // 2]
+    out.update(store_costs(events[0]))
+    out.update(render_costs(renderer, library))
     print(json.dumps(out))
 
 

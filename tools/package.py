@@ -12,6 +12,12 @@ CPython 3.13), whatever machine builds. Every module is compiled by Python 3.13 
 without them every cold start compiles everything again, and a zip does not keep the source
 timestamps that default ``.pyc`` files are checked against.
 
+What a cold start would otherwise redo is done here once: the Jinja templates are compiled to
+Python modules (``content/_compiled_templates``, by the artifact's own pinned Jinja2) and the TOML
+content is parsed into ``content/content.json``. botocore ships the models of every AWS service
+(about 16 MB of a 22 MB zip); only DynamoDB's is kept, which keeps the zip small and the boto3 pin
+in force (rather than using the runtime's boto3, whose version Lambda chooses).
+
 Only the standard library is used here, so any Python 3.11+ can run it; it finds a Python 3.13 to
 install and compile with.
 """
@@ -28,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from email.parser import HeaderParser
 from pathlib import Path
@@ -52,6 +58,26 @@ UNCHECKED_HASH_FLAGS = 0b01
 """PEP 552 ``.pyc`` flags: hash-based, source not checked."""
 LEFT_OUT = ("bin",)
 """Console scripts pip writes for the build machine; the function never runs them."""
+BOTOCORE_DATA = "botocore/data"
+KEPT_SERVICES = ("dynamodb",)
+"""The AWS services whose botocore models the function uses; every other model is left out. Its
+shared files (endpoints, partitions, retry and default settings) stay."""
+COMPILED_TEMPLATES = "content/_compiled_templates"
+"""Where the compiled templates go (``aftercare.speech.COMPILED``)."""
+CONTENT_SNAPSHOT = "content/content.json"
+"""The parsed TOML content (``aftercare.content.SNAPSHOT``)."""
+PREBUILD = """
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from aftercare.content import write_snapshot
+from aftercare.speech import compile_templates
+content = Path(sys.argv[1]) / "content"
+compile_templates(content)
+write_snapshot(content)
+"""
+"""Run by the build's Python with the artifact first on its path, so the templates are compiled
+by the Jinja2 the function will run (and the content read by the code that will read it)."""
 
 
 class PackagingError(RuntimeError):
@@ -230,25 +256,21 @@ def _ignore_caches(folder: str, names: list[str]) -> set[str]:
     return {name for name in names if name == "__pycache__" or name.endswith(".pyc")}
 
 
-def build(
-    destination: Path,
-    *,
-    python: Path,
-    sources: Sources = Sources(),
-    cache: Path | None = None,
-) -> None:
-    """Lay the artifact out in ``destination`` (created; it must not hold anything yet)."""
-    if destination.exists() and any(destination.iterdir()):
-        raise PackagingError(f"{destination} is not empty")
-    if _version_of(python) != RUNTIME_VERSION:
-        raise PackagingError(f"{python} is not Python {'.'.join(map(str, RUNTIME_VERSION))}")
-    dependencies = install_dependencies(
-        python, sources.requirements, cache or sources.root / "build" / "cache"
-    )
-    destination.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(dependencies, destination, dirs_exist_ok=True)
-    for name in LEFT_OUT:
-        shutil.rmtree(destination / name, ignore_errors=True)
+def _ignore_other_services(dependencies: Path) -> Callable[[str, list[str]], set[str]]:
+    data = dependencies / BOTOCORE_DATA
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        if Path(folder) != data:
+            return set()
+        return {name for name in names if (data / name).is_dir() and name not in KEPT_SERVICES}
+
+    return ignore
+
+
+def add_code(destination: Path, *, python: Path, sources: Sources = Sources()) -> None:
+    """``lambda/`` and ``content/`` into ``destination``, with the templates compiled and the
+    content parsed. ``python`` must be able to import Jinja2: the artifact's own when the
+    dependencies are already in ``destination``, which comes first on its path."""
     for entry in sorted(sources.code.iterdir()):
         if entry.name == "__pycache__":
             continue
@@ -259,6 +281,13 @@ def build(
         else:
             shutil.copy2(entry, destination / entry.name)
     shutil.copytree(sources.content, destination / "content", ignore=_ignore_caches)
+    # -I: nothing from the environment or the user's site; -B: no .pyc written while it runs
+    # (compile_bytecode writes the unchecked ones the artifact needs).
+    _run([str(python), "-I", "-B", "-c", PREBUILD, str(destination)])
+
+
+def compile_bytecode(python: Path, destination: Path) -> None:
+    """Unchecked, hash-based ``.pyc`` for every module in ``destination``, named as on Lambda."""
     _run(
         [
             str(python),
@@ -276,6 +305,31 @@ def build(
             str(destination),
         ]
     )
+
+
+def build(
+    destination: Path,
+    *,
+    python: Path,
+    sources: Sources = Sources(),
+    cache: Path | None = None,
+) -> None:
+    """Lay the artifact out in ``destination`` (created; it must not hold anything yet)."""
+    if destination.exists() and any(destination.iterdir()):
+        raise PackagingError(f"{destination} is not empty")
+    if _version_of(python) != RUNTIME_VERSION:
+        raise PackagingError(f"{python} is not Python {'.'.join(map(str, RUNTIME_VERSION))}")
+    dependencies = install_dependencies(
+        python, sources.requirements, cache or sources.root / "build" / "cache"
+    )
+    destination.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(
+        dependencies, destination, dirs_exist_ok=True, ignore=_ignore_other_services(dependencies)
+    )
+    for name in LEFT_OUT:
+        shutil.rmtree(destination / name, ignore_errors=True)
+    add_code(destination, python=python, sources=sources)
+    compile_bytecode(python, destination)
     # Lambda runs the code as another user: everything must be readable by all.
     for folder, subfolders, files in os.walk(destination):
         for name in subfolders:
@@ -323,15 +377,40 @@ def _native_problem(library: Path) -> str | None:
     return None
 
 
+def _template_problems(root: Path) -> list[str]:
+    """Every template needs its compiled module, named as Jinja2's ``ModuleLoader`` looks for it
+    (``tmpl_`` and the SHA-1 of the template's name)."""
+    content = root / "content"
+    found = []
+    for template in sorted(content.rglob("*.j2")):
+        name = template.relative_to(content).as_posix()
+        module = f"tmpl_{hashlib.sha1(name.encode()).hexdigest()}.py"
+        if not (root / COMPILED_TEMPLATES / module).is_file():
+            found.append(f"content/{name} has no compiled module in {COMPILED_TEMPLATES}")
+    return found
+
+
 def problems(root: Path, *, magic: bytes, requirements: Path | None = None) -> list[str]:
     """What would break the function, or slow its cold start, in the artifact laid out at ``root``.
 
     ``magic`` is the runtime Python's ``importlib.util.MAGIC_NUMBER``.
     """
     found: list[str] = []
-    for required in ("lambda_function.py", "aftercare/__init__.py", "content/locales.toml"):
+    for required in (
+        "lambda_function.py",
+        "aftercare/__init__.py",
+        "content/locales.toml",
+        CONTENT_SNAPSHOT,
+    ):
         if not (root / required).is_file():
             found.append(f"{required} is missing")
+    found += _template_problems(root)
+    if (root / BOTOCORE_DATA).is_dir():
+        found += [
+            f"{BOTOCORE_DATA}/{service} is missing (the DynamoDB store needs its model)"
+            for service in KEPT_SERVICES
+            if not (root / BOTOCORE_DATA / service).is_dir()
+        ]
     found += [
         f"{name}/ is left over from the build machine"
         for name in LEFT_OUT

@@ -9,7 +9,6 @@ defaults, which need no AWS account. For local runs the same settings may also s
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,6 +125,9 @@ def _local_settings(environ: Mapping[str, str], default_file: Path | None) -> di
         path = default_file
     else:
         return {}
+    # Imported here: only local runs have a config file, so Lambda's start-up never needs it.
+    import tomllib
+
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)

@@ -4,11 +4,15 @@
 ``content/<locale>/`` (for example ``en-US``) holds what differs by country and may override any
 top-level key of the shared files. Python decides *what* to say from this data; the Jinja templates
 beside it decide *how it sounds*.
+
+The Lambda artifact also carries ``content/content.json``: every TOML file, parsed at package time
+(``tools/package.py``), because reading JSON at start-up is many times faster than parsing TOML. A
+checkout has no such file and reads the TOML.
 """
 
 from __future__ import annotations
 
-import tomllib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +22,10 @@ from aftercare.therapy import TherapyContent, therapy_content
 from aftercare.winddown import Script, load_script
 
 DATA_FILES = ("topics", "ideas", "phrases")
+SNAPSHOT = "content.json"
+
+DataFiles = Mapping[str, Mapping[str, Any]]
+"""Every TOML file under ``content/``, parsed, by its path there (``en/phrases.toml``)."""
 
 
 def find_content_dir() -> Path:
@@ -72,18 +80,51 @@ class LocaleContent:
         return next(idea for idea in self.ideas if idea.id == idea_id)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        return {}
-    with path.open("rb") as handle:
-        return tomllib.load(handle)
+def read_data_files(content_dir: Path) -> DataFiles:
+    """The parsed data files: from the package-time snapshot when there is one, else the TOML."""
+    snapshot = content_dir / SNAPSHOT
+    if snapshot.is_file():
+        data: DataFiles = json.loads(snapshot.read_text(encoding="utf-8"))
+        return data
+    return _parse_toml(content_dir)
 
 
-def _read_data(folder: Path, name: str) -> dict[str, Any]:
+def write_snapshot(content_dir: Path) -> Path:
+    """Write ``content/content.json`` from the TOML (at package time, into the artifact's copy)."""
+    snapshot = content_dir / SNAPSHOT
+    snapshot.write_text(json.dumps(_parse_toml(content_dir), ensure_ascii=False), encoding="utf-8")
+    return snapshot
+
+
+def _parse_toml(content_dir: Path) -> dict[str, dict[str, Any]]:
+    # Imported here: a deployed function reads the snapshot and never needs tomllib.
+    import tomllib
+
+    parsed = {}
+    for path in sorted(content_dir.rglob("*.toml")):
+        with path.open("rb") as handle:
+            parsed[path.relative_to(content_dir).as_posix()] = tomllib.load(handle)
+    return parsed
+
+
+def _files_in(files: DataFiles, folder: str, name: str) -> list[str]:
+    """``<folder>/<name>.toml``, then every ``<folder>/<name>_<part>.toml``, each sorted."""
+    exact = f"{folder}/{name}.toml"
+    parts = sorted(
+        path
+        for path in files
+        if path.startswith(f"{folder}/{name}_")
+        and path.endswith(".toml")
+        and "/" not in path[len(folder) + 1 :]
+    )
+    return [exact, *parts] if exact in files else parts
+
+
+def _read_data(files: DataFiles, folder: str, name: str) -> dict[str, Any]:
     """``<name>.toml`` and any ``<name>_<part>.toml`` beside it (one per journey), merged."""
     merged: dict[str, Any] = {}
-    for path in sorted(folder.glob(f"{name}.toml")) + sorted(folder.glob(f"{name}_*.toml")):
-        for key, value in _read_toml(path).items():
+    for path in _files_in(files, folder, name):
+        for key, value in files[path].items():
             if isinstance(value, dict) and isinstance(merged.get(key), dict):
                 merged[key] = {**merged[key], **value}
             elif key in merged:
@@ -93,10 +134,10 @@ def _read_data(folder: Path, name: str) -> dict[str, Any]:
     return merged
 
 
-def _merged(content_dir: Path, chain: tuple[str, ...], name: str) -> dict[str, Any]:
+def _merged(files: DataFiles, chain: tuple[str, ...], name: str) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     for folder in reversed(chain):  # least specific first, so the locale overrides
-        merged.update(_read_data(content_dir / folder, name))
+        merged.update(_read_data(files, folder, name))
     return merged
 
 
@@ -108,8 +149,8 @@ def _strings(value: object, where: str) -> tuple[str, ...]:
     raise ValueError(f"{where} must be a string or a non-empty list of strings")
 
 
-def _load_locale(content_dir: Path, locale: str, chain: tuple[str, ...]) -> LocaleContent:
-    data = {name: _merged(content_dir, chain, name) for name in DATA_FILES}
+def _load_locale(files: DataFiles, locale: str, chain: tuple[str, ...]) -> LocaleContent:
+    data = {name: _merged(files, chain, name) for name in DATA_FILES}
 
     topics = {
         topic_id: Topic(
@@ -129,17 +170,12 @@ def _load_locale(content_dir: Path, locale: str, chain: tuple[str, ...]) -> Loca
     offers_raw = phrases_raw.pop("offer", {})
     phrases = {key: _strings(value, f"phrases.{key}") for key, value in phrases_raw.items()}
     offers = {key: _strings(value, f"phrases.offer.{key}") for key, value in offers_raw.items()}
-    facts = {
-        name: _merged(content_dir, chain, name)
-        for name in sorted(
-            {
-                path.stem.split("_")[0]
-                for folder in chain
-                for path in (content_dir / folder).glob("*.toml")
-            }
-            - set(DATA_FILES)
-        )
+    stems = {
+        path.split("/")[1].removesuffix(".toml").split("_")[0]
+        for path in files
+        if path.count("/") == 1 and path.split("/")[0] in chain and path.endswith(".toml")
     }
+    facts = {name: _merged(files, chain, name) for name in sorted(stems - set(DATA_FILES))}
     therapy = therapy_content(facts.get("therapist", {}), locale)
     winddown = load_script(facts.get("winddown", {}))
     return LocaleContent(locale, chain, topics, ideas, phrases, offers, facts, therapy, winddown)
@@ -150,10 +186,11 @@ class Library:
 
     def __init__(self, content_dir: Path) -> None:
         self.content_dir = content_dir
-        declared = _read_toml(content_dir / "locales.toml")
+        files = read_data_files(content_dir)
+        declared = files.get("locales.toml", {})
         self.default = str(declared["default"])
         self._locales = {
-            locale: _load_locale(content_dir, locale, (locale, locale.split("-")[0]))
+            locale: _load_locale(files, locale, (locale, locale.split("-")[0]))
             for locale in declared["supported"]
         }
         if self.default not in self._locales:

@@ -26,7 +26,8 @@ def _speech_of(holder: Mapping[str, Any] | None) -> str | None:
 def problems(envelope: Mapping[str, Any], request_type: str | None = None) -> list[str]:
     """Every reason this response envelope would fail on Alexa; empty when it is fine."""
     found: list[str] = []
-    size = len(json.dumps(envelope, separators=(",", ":")).encode())
+    # ASCII-only JSON (the default), so its length in characters is its size in bytes.
+    size = len(json.dumps(envelope, separators=(",", ":")))
     if size > MAX_RESPONSE_BYTES:
         found.append(f"response is {size} bytes, over {MAX_RESPONSE_BYTES}")
     response = envelope.get("response") or {}

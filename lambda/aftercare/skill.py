@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import time
@@ -19,12 +18,13 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
-from ask_sdk_model import RequestEnvelope, Response, ResponseEnvelope
+from ask_sdk_model import Response, ResponseEnvelope
 
 from aftercare import guard, logs
 from aftercare.config import Config
 from aftercare.content import Library, find_content_dir
 from aftercare.conversation import TURN_KEY, Turn
+from aftercare.envelope import EnvelopeSerializer, prime
 from aftercare.handlers import (
     builtins,
     discreet,
@@ -69,7 +69,10 @@ class TurnInterceptor(AbstractRequestInterceptor):
         self.library = library
         self.renderer = renderer
         self.seed = seed
-        self._rng = random.Random()
+        # Unseeded, phrasings come from the system's randomness, which has no state in the
+        # process: every copy of an initialised process (SnapStart restores many from one
+        # snapshot) still chooses differently.
+        self._rng = random.SystemRandom()
 
     def _rng_for(self, request_id: str) -> random.Random:
         # Seeded per request, so a seeded run says the same whatever the order of requests.
@@ -186,19 +189,33 @@ class ForeignSkillError(PermissionError):
 
 
 def build_handler(config: Config | None = None) -> LambdaHandler:
-    """The Lambda handler: the skill, and a last guard so Lambda never returns an exception."""
+    """The Lambda handler: the skill, and a last guard so Lambda never returns an exception.
+
+    Whatever can be done before the first request is done here, once: content and templates
+    loaded, the apology checked, and the SDK primed (see ``aftercare.envelope``).
+    """
     config = config or Config.from_env()
     logs.configure(config.log_level, on_lambda=config.on_lambda)
     content_dir = find_content_dir()
     library, renderer = Library(content_dir), Renderer(content_dir)
     apologies = Apologies(library, renderer)
     skill = build_skill(config, library, renderer, apologies)
-    serializer = skill.serializer
+    serializer = EnvelopeSerializer()
+    prime(serializer)
 
     def as_json(envelope: ResponseEnvelope) -> dict[str, Any]:
         result = serializer.serialize(envelope)
         assert isinstance(result, dict)
         return result
+
+    # The answer of last resort must itself pass the guard, or start-up fails.
+    for locale in library.locales:
+        found = guard.problems(
+            as_json(ResponseEnvelope(version="1.0", response=apologies.response(locale))),
+            "LaunchRequest",
+        )
+        if found:
+            raise ValueError(f"the {locale} apology fails the guard: {'; '.join(found)}")
 
     def safe_answer(event: object, fields: dict[str, Any]) -> dict[str, Any]:
         """The apology for a listener who is waiting, with the session as it came in so nothing
@@ -223,7 +240,7 @@ def build_handler(config: Config | None = None) -> LambdaHandler:
         fields = _describe(event)
         outcome = "ok"
         try:
-            envelope = serializer.deserialize(json.dumps(event), RequestEnvelope)
+            envelope = serializer.read(event)
             if envelope.request is None:
                 raise ValueError("no request in the envelope")
         except Exception:
@@ -240,8 +257,9 @@ def build_handler(config: Config | None = None) -> LambdaHandler:
         if found:
             log.error("a response failed the guard: %s", "; ".join(found), extra=fields)
             result, outcome = safe_answer(event, fields), "guarded"
-        latency = round((time.perf_counter() - started) * 1000, 2)
-        log.info("request", extra={**fields, "latency_ms": latency, "outcome": outcome})
+        if log.isEnabledFor(logging.INFO):
+            latency = round((time.perf_counter() - started) * 1000, 2)
+            log.info("request", extra={**fields, "latency_ms": latency, "outcome": outcome})
         return result
 
     return handler

@@ -6,6 +6,7 @@ response guard at run time and by the tests for every template.
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -97,6 +98,13 @@ def _element_problems(element: ET.Element, is_root: bool) -> list[str]:
 
 def problems(ssml: str) -> list[str]:
     """Every reason Alexa would reject this SSML; an empty list means it is fine."""
+    return list(_problems(ssml))
+
+
+@functools.lru_cache(maxsize=1024)
+def _problems(ssml: str) -> tuple[str, ...]:
+    # Remembered by text: the skill says a limited set of rendered speeches, and the guard
+    # checks every response, so most checks are repeats (bounded, as speech can quote a slot).
     document = as_speak(ssml)
     found: list[str] = []
     if len(document) > MAX_SPEECH_CHARS:
@@ -105,12 +113,12 @@ def problems(ssml: str) -> list[str]:
     try:
         root = ET.fromstring(declared)
     except ET.ParseError as error:
-        return [*found, f"not well-formed: {error}"]
+        return (*found, f"not well-formed: {error}")
     if root.tag != "speak":
         found.append("the root element is not <speak>")
     for element in _walk(root):
         found += _element_problems(element, element is root)
-    return found
+    return tuple(found)
 
 
 def plain_text(ssml: str) -> str:
