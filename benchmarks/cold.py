@@ -1,7 +1,7 @@
 """Cold start driver: one fresh process imports a Lambda handler and answers one request.
 
 Run as a script by ``benchmarks.run`` (never imported): ``cold.py CODE_DIR MODULE ATTRIBUTE
-EVENT_JSON [--preload-dynamodb]``. It prints one JSON line of CLOCK_MONOTONIC stamps (ns), which
+EVENT_JSON``. It prints one JSON line of CLOCK_MONOTONIC stamps (ns), which
 the parent compares with the moment it started the process. Nothing but ``time`` and ``sys`` is
 loaded before the handler's own import, so import+init is what the target itself pulls in.
 """
@@ -13,17 +13,9 @@ MAIN = time.monotonic_ns()
 
 
 def main() -> None:
-    code_dir, module_name, attribute, event_path, *options = sys.argv[1:]
+    code_dir, module_name, attribute, event_path = sys.argv[1:]
     sys.path.insert(0, code_dir)
     handler = getattr(__import__(module_name), attribute)
-    if "--preload-dynamodb" in options:
-        # What init would cost if the store made its DynamoDB client at start-up (the layout a
-        # SnapStart snapshot would capture); the store's own client then reuses the loaded model.
-        import os
-
-        import boto3
-
-        boto3.client("dynamodb", endpoint_url=os.environ.get("AWS_ENDPOINT_URL_DYNAMODB"))
     ready = time.monotonic_ns()
 
     import json

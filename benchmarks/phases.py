@@ -96,6 +96,7 @@ def main() -> None:  # noqa: PLR0915  (one straight line of measured steps reads
     from aftercare.config import Config
     from aftercare.content import Library, find_content_dir
     from aftercare.envelope import EnvelopeSerializer, prime
+    from aftercare.persistence import make_store
     from aftercare.skill import Apologies, build_skill
     from aftercare.speech import Renderer
 
@@ -119,7 +120,11 @@ def main() -> None:  # noqa: PLR0915  (one straight line of measured steps reads
     apologies = Apologies(library, renderer)
     out["apologies"] = since(start)
     start = time.monotonic_ns()
-    skill = build_skill(config, library, renderer, apologies)
+    store = make_store(config)
+    store.connect()
+    out["store_connect"] = since(start)
+    start = time.monotonic_ns()
+    skill = build_skill(config, store, library, renderer, apologies)
     serializer = EnvelopeSerializer()
     out["build_skill"] = since(start)
     start = time.monotonic_ns()

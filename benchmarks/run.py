@@ -309,9 +309,7 @@ def first_event(events_path: Path, work: Path) -> Path:
     return path
 
 
-def cold_once(
-    target: Target, event: Path, env: dict[str, str], work: Path, *options: str
-) -> dict[str, float]:
+def cold_once(target: Target, event: Path, env: dict[str, str], work: Path) -> dict[str, float]:
     started = time.monotonic_ns()
     stamps = run_json(
         [
@@ -320,7 +318,6 @@ def cold_once(
             target.module,
             target.attribute,
             str(event),
-            *options,
         ],
         env,
         work,
@@ -380,13 +377,6 @@ def cold_starts(
         if dynamo is not None:
             variants["skill_dynamodb"] = lambda: cold_once(
                 skill, skill_event, skill_environment(dynamo, fresh_store()), work
-            )
-            variants["skill_dynamodb_eager"] = lambda: cold_once(
-                skill,
-                skill_event,
-                skill_environment(dynamo, fresh_store()),
-                work,
-                "--preload-dynamodb",
             )
         names = list(variants)
         samples: dict[str, list[dict[str, float]]] = {name: [] for name in names}
@@ -711,7 +701,7 @@ def rows_for(results: Results) -> list[Row]:
         )
     )
     if "skill_dynamodb" in cold:
-        dyn, eager = cold["skill_dynamodb"], cold["skill_dynamodb_eager"]
+        dyn = cold["skill_dynamodb"]
         rows.append(
             Row(
                 "cold start with the DynamoDB store (moto server, local)",
@@ -723,14 +713,8 @@ def rows_for(results: Results) -> list[Row]:
         )
         rows.append(
             Row(
-                "  import + init / first request (boto3 imported on first use)",
+                "  import + init / first request (the client is made during init)",
                 f"{ms(dyn['import_init']['median'])} / {ms(dyn['first']['median'])}",
-            )
-        )
-        rows.append(
-            Row(
-                "  import + init / first request (DynamoDB client made during init)",
-                f"{ms(eager['import_init']['median'])} / {ms(eager['first']['median'])}",
             )
         )
     calls = d.get("store_calls")

@@ -112,7 +112,8 @@ def test_only_the_configured_skill_can_invoke_the_function() -> None:
     assert [res["Properties"] for res in permissions.values()] == [
         {
             "Action": "lambda:InvokeFunction",
-            "FunctionName": {"Ref": "SkillFunction"},
+            # Alexa calls the published alias, so the permission is the alias's.
+            "FunctionName": {"Ref": "SkillFunctionAliaslive"},
             "Principal": "alexa-appkit.amazon.com",
             "EventSourceToken": {"Ref": "SkillId"},
         }
@@ -214,7 +215,15 @@ def test_the_hash_secret_is_generated_by_the_stack_never_a_parameter() -> None:
 
 def test_the_stack_outputs_the_endpoint_for_the_skill_manifest() -> None:
     output = EXPANDED["Outputs"]["SkillFunctionArn"]["Value"]
-    assert output == {"Fn::GetAtt": ["SkillFunction", "Arn"]}
+    assert output == {"Ref": "SkillFunctionAliaslive"}
+
+
+def test_cold_starts_restore_a_snapshot_of_the_initialised_function() -> None:
+    # SnapStart applies to published versions: every deploy publishes one behind the alias.
+    assert FUNCTION["SnapStart"] == {"ApplyOn": "PublishedVersions"}
+    alias = the(EXPANDED, "AWS::Lambda::Alias")["Properties"]
+    assert alias["Name"] == "live"
+    assert alias["FunctionVersion"]["Fn::GetAtt"][1] == "Version"
 
 
 def parameter_accepts(parameter: str, value: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -206,15 +207,20 @@ def test_the_handler_leaves_every_event_it_answers_untouched(skill: Any) -> None
     assert all(before == after for before, after in sent)
 
 
-def test_starting_up_reads_and_writes_no_store(make_skill: MakeSkill, tmp_path: Path) -> None:
+def test_starting_up_opens_the_store_but_stores_nothing(
+    make_skill: MakeSkill, tmp_path: Path
+) -> None:
     # GIVEN the embedded store in a file that does not exist yet
     store = tmp_path / "fresh" / "store.sqlite3"
     # WHEN the handler is built (priming the SDK on canned requests included)
     handler = make_skill(LOCAL_STORE_PATH=str(store))
-    # THEN nothing was stored or even opened; the first request is what creates the store
-    assert not store.parent.exists()
-    Conversation(handler).launch()
+    # THEN the file is ready, so no listener waits for it, and priming stored no record
     assert store.is_file()
+    with sqlite3.connect(store) as db:
+        assert db.execute("SELECT COUNT(*) FROM profiles").fetchone() == (0,)
+    Conversation(handler).launch()
+    with sqlite3.connect(store) as db:
+        assert db.execute("SELECT COUNT(*) FROM profiles").fetchone() == (1,)
 
 
 FIRST_REQUESTS = """

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.dispatch_components import (
     AbstractExceptionHandler,
     AbstractRequestHandler,
@@ -144,9 +145,13 @@ def request_handlers() -> list[AbstractRequestHandler]:
 
 
 def build_skill(
-    config: Config, library: Library, renderer: Renderer, apologies: Apologies
+    config: Config,
+    store: AbstractPersistenceAdapter,
+    library: Library,
+    renderer: Renderer,
+    apologies: Apologies,
 ) -> CustomSkill:
-    builder = CustomSkillBuilder(persistence_adapter=make_store(config))
+    builder = CustomSkillBuilder(persistence_adapter=store)
     # The SDK checks the skill id too; the handler below refuses first, with a clear log line.
     builder.skill_id = config.skill_id  # type: ignore[assignment]  # SDK annotates it as None
     for handler in request_handlers():
@@ -199,7 +204,9 @@ def build_handler(config: Config | None = None) -> LambdaHandler:
     content_dir = find_content_dir()
     library, renderer = Library(content_dir), Renderer(content_dir)
     apologies = Apologies(library, renderer)
-    skill = build_skill(config, library, renderer, apologies)
+    store = make_store(config)
+    store.connect()
+    skill = build_skill(config, store, library, renderer, apologies)
     serializer = EnvelopeSerializer()
     prime(serializer)
 

@@ -6,13 +6,17 @@ used when ``TABLE_NAME`` is set. Both key records by a keyed hash of the Alexa u
 
 from __future__ import annotations
 
-from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from typing import TYPE_CHECKING
 
 from aftercare.config import Config
 from aftercare.persistence.embedded import EmbeddedStore
 
+if TYPE_CHECKING:
+    from aftercare.persistence.dynamodb import DynamoDBStore
 
-def make_store(config: Config) -> AbstractPersistenceAdapter:
+
+def make_store(config: Config) -> EmbeddedStore | DynamoDBStore:
+    """The configured store; its ``connect()`` is called once at start-up."""
     if config.table_name:
         # Imported here so the embedded default never pays for importing boto3.
         from aftercare.persistence.dynamodb import DynamoDBStore

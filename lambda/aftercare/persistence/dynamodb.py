@@ -11,6 +11,7 @@ newer one.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from typing import Any
@@ -27,6 +28,8 @@ from aftercare.persistence.records import (
     failure_name,
     stamp_of,
 )
+
+log = logging.getLogger(__name__)
 
 KEY = "user_key"
 ATTRIBUTES = "attributes"
@@ -59,6 +62,17 @@ class DynamoDBStore(AbstractPersistenceAdapter):
         self.secret = secret
         self.keep_for_seconds = keep_for_seconds
         self._client: Any = None
+
+    def connect(self) -> None:
+        """Import boto3 and make the client at start-up, not in a listener's first request.
+
+        Making a client calls nothing on the network; a failure (no region, say) is logged and
+        the client is made again on first use.
+        """
+        try:
+            self._dynamodb()
+        except Exception as error:
+            log.warning("DynamoDB client not ready at start-up: %s", type(error).__name__)
 
     def _dynamodb(self) -> Any:
         if self._client is None:

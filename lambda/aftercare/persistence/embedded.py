@@ -7,6 +7,7 @@ never overwrites a newer one.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 import time
@@ -18,6 +19,8 @@ from ask_sdk_model import RequestEnvelope
 
 from aftercare.persistence.keys import user_key
 from aftercare.persistence.records import Record, StaleWrite, based_on, decoded, stamp_of
+
+log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS profiles (
@@ -63,11 +66,24 @@ class EmbeddedStore(AbstractPersistenceAdapter):
         self._lock = threading.Lock()
         self._connection: sqlite3.Connection | None = None
 
+    def connect(self) -> None:
+        """Open (and if need be create) the file at start-up, so no listener waits for it.
+
+        A file that cannot be opened is logged and tried again on first use; start-up goes on.
+        """
+        try:
+            self._db()
+        except (OSError, sqlite3.Error) as error:
+            log.warning("embedded store not ready at start-up: %s", type(error).__name__)
+
     def _db(self) -> sqlite3.Connection:
-        # Opened on first use, not at import, so start-up does no I/O.
         if self._connection is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(self.path, timeout=2.0, check_same_thread=False)
+            # Write-ahead logging with NORMAL sync: a commit no longer waits for the disk, which
+            # was most of a first request's time; only a power cut could lose the last write.
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute(_SCHEMA)
             columns = {row[1] for row in connection.execute("PRAGMA table_info(profiles)")}
             for name, kind in _ADDED_COLUMNS.items():
