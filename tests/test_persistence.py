@@ -224,3 +224,25 @@ def test_the_session_carries_the_wind_down_and_the_profile_it_read() -> None:
     assert SessionState.from_attributes(state.to_attributes()) == state
     broken = SessionState.from_attributes({"winddown": {"minutes": "five"}, "stored": "yes"})
     assert broken.winddown is None and broken.stored is None
+
+
+def test_delete_my_data_and_disabling_the_skill_forget_the_listener_in_each_store(
+    make_skill: MakeSkill, store_settings: dict[str, str]
+) -> None:
+    disclaimer = PHRASES["disclaimer"][0]
+    # GIVEN a listener the store remembers (the disclaimer is said once)
+    Conversation(make_skill(**store_settings)).launch()
+    assert disclaimer not in Conversation(make_skill(**store_settings)).launch().text
+
+    # WHEN they ask to be forgotten and confirm, THEN the next visit is a first visit
+    asking = Conversation(make_skill(**store_settings))
+    asking.say("DeleteDataIntent")
+    assert asking.say("AMAZON.YesIntent").ends_session
+    assert disclaimer in Conversation(make_skill(**store_settings)).launch().text
+
+    # WHEN they disable the skill, THEN the same
+    skill = make_skill(**store_settings)
+    event = envelopes.request({"type": "AlexaSkillEvent.SkillDisabled", "body": {}})
+    del event["session"]
+    skill(event, None)
+    assert disclaimer in Conversation(make_skill(**store_settings)).launch().text
