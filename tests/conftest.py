@@ -70,6 +70,18 @@ def moto_server() -> Iterator[MotoServer]:
         server.stop()
 
 
+STORES = ["embedded", "dynamodb"]
+
+
+@pytest.fixture(params=STORES)
+def store_settings(request: pytest.FixtureRequest) -> dict[str, str]:
+    """The configuration of each store: nothing for the embedded default, a table for DynamoDB
+    (``make_skill(**store_settings)`` runs a test against both)."""
+    if request.param == "dynamodb":
+        return {"TABLE_NAME": str(request.getfixturevalue("dynamodb_table"))}
+    return {}
+
+
 @pytest.fixture
 def dynamodb_table(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> str:
     """A fresh table on the moto server, and the environment a deployment would have for it

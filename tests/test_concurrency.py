@@ -27,7 +27,7 @@ from aftercare.content import Library, find_content_dir
 from aftercare.persistence.dynamodb import WRITTEN_AT, DynamoDBStore
 from aftercare.persistence.embedded import EmbeddedStore
 from aftercare.persistence.records import Record, StaleWrite
-from tests.conftest import MakeSkill
+from tests.conftest import STORES, MakeSkill
 from tests.dynamo import MotoServer
 from tests.faults import Clock, TimedConversation
 from tests.harness import Conversation, Heard, slot_of
@@ -35,14 +35,6 @@ from tools import envelopes
 from tools.envelopes import Session, Slot
 
 PHRASES = Library(find_content_dir()).for_locale("en-US").phrases
-STORES = ["embedded", "dynamodb"]
-
-
-@pytest.fixture(params=STORES)
-def store_settings(request: pytest.FixtureRequest) -> dict[str, str]:
-    if request.param == "dynamodb":
-        return {"TABLE_NAME": str(request.getfixturevalue("dynamodb_table"))}
-    return {}
 
 
 def said(heard: Heard, key: str) -> bool:

@@ -22,22 +22,13 @@ from aftercare.persistence.embedded import EmbeddedStore
 from aftercare.profile import Profile
 from aftercare.state import SessionState
 from aftercare.winddown import Progress
-from tests.conftest import MakeSkill
+from tests.conftest import STORES, MakeSkill
 from tests.dynamo import MotoServer
 from tests.harness import Conversation, slot_of
 from tools import envelopes
 from tools.envelopes import Session, Slot
 
 PHRASES = Library(find_content_dir()).for_locale("en-US").phrases
-STORES = ["embedded", "dynamodb"]
-
-
-@pytest.fixture(params=STORES)
-def store_settings(request: pytest.FixtureRequest) -> dict[str, str]:
-    """The configuration of each store: nothing for the embedded default, a table for DynamoDB."""
-    if request.param == "dynamodb":
-        return {"TABLE_NAME": str(request.getfixturevalue("dynamodb_table"))}
-    return {}
 
 
 def envelope_of(user_id: str = envelopes.LOCAL_USER_ID) -> RequestEnvelope:
