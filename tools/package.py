@@ -103,18 +103,19 @@ class Sources:
         return self.root / "requirements.txt"
 
 
+def _ask(python: Path, code: str) -> str:
+    """What ``code`` prints when ``python`` runs it."""
+    result = subprocess.run(
+        [str(python), "-c", code], capture_output=True, text=True, check=True, timeout=30
+    )
+    return result.stdout.strip()
+
+
 def _version_of(python: Path) -> tuple[int, int] | None:
     try:
-        result = subprocess.run(
-            [str(python), "-c", "import sys; print(*sys.version_info[:2])"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=30,
-        )
+        major, minor = _ask(python, "import sys; print(*sys.version_info[:2])").split()
     except (OSError, subprocess.SubprocessError):
         return None
-    major, minor = result.stdout.split()
     return int(major), int(minor)
 
 
@@ -431,14 +432,9 @@ def problems(root: Path, *, magic: bytes, requirements: Path | None = None) -> l
 
 
 def runtime_magic(python: Path) -> bytes:
-    result = subprocess.run(
-        [str(python), "-c", "import importlib.util,sys; print(importlib.util.MAGIC_NUMBER.hex())"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=30,
+    return bytes.fromhex(
+        _ask(python, "import importlib.util; print(importlib.util.MAGIC_NUMBER.hex())")
     )
-    return bytes.fromhex(result.stdout.strip())
 
 
 def build_zip(archive: Path, *, python: Path, sources: Sources = Sources()) -> None:

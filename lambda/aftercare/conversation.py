@@ -47,7 +47,6 @@ class Turn:
     voice: Voice
     state: SessionState
     rng: random.Random
-    intent_name: str | None = None
     store_failed: bool = field(default=False, init=False)
     """The store failed during this request: nothing calls it again before the next request."""
 

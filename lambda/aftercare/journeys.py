@@ -27,10 +27,6 @@ def journey(name: str) -> Callable[[Journey], Journey]:
     return register
 
 
-def known(turn: Turn, target: str) -> bool:
-    return target in turn.voice.content.topics or target in _JOURNEYS
-
-
 def go_to(turn: Turn, target: str) -> Reply:
     # Imported here: learn registers journeys itself, so it imports this module first.
     from aftercare.handlers.learn import topic_reply, unknown_topic_reply

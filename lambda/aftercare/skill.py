@@ -86,13 +86,11 @@ class TurnInterceptor(AbstractRequestInterceptor):
             raise ValueError("the envelope has no request")
         rng = self._rng_for(str(request.request_id))
         attributes = envelope.session.attributes if envelope.session else None
-        intent = getattr(request, "intent", None)
         turn = Turn(
             handler_input=handler_input,
             voice=Voice(self.library.for_locale(request.locale), self.renderer, rng.choice),
             state=SessionState.from_attributes(attributes),
             rng=rng,
-            intent_name=getattr(intent, "name", None),
         )
         if request.object_type in VOICE_REQUESTS:
             # Discreet mode is a stored preference: the one store read of the session happens

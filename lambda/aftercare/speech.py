@@ -15,7 +15,6 @@ again costs the phrasing choices and a lookup, not a template render.
 
 from __future__ import annotations
 
-import random
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -265,7 +264,3 @@ class Voice:
         if key is not None:
             self.renderer.said.keep(key, tuple(asked), tuple(chosen), text)
         return text
-
-
-def random_chooser(rng: random.Random) -> Chooser:
-    return rng.choice

@@ -109,9 +109,8 @@ def _problems(ssml: str) -> tuple[str, ...]:
     found: list[str] = []
     if len(document) > MAX_SPEECH_CHARS:
         found.append(f"{len(document)} characters, over Alexa's {MAX_SPEECH_CHARS}")
-    declared = document.replace("<speak>", f'<speak xmlns:amazon="{_AMAZON_NS}">', 1)
     try:
-        root = ET.fromstring(declared)
+        root = parse(document)
     except ET.ParseError as error:
         return (*found, f"not well-formed: {error}")
     if root.tag != "speak":
@@ -121,8 +120,6 @@ def _problems(ssml: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def plain_text(ssml: str) -> str:
-    """The words of some SSML without its markup (for the local runner)."""
-    spaced = re.sub(r"(<break[^>]*/>|</s>|</p>)", r" \1", as_speak(ssml))
-    root = ET.fromstring(spaced.replace("<speak>", f'<speak xmlns:amazon="{_AMAZON_NS}">', 1))
-    return re.sub(r"\s+", " ", "".join(root.itertext())).strip()
+def parse(document: str) -> ET.Element:
+    """A ``<speak>`` document as XML, with Amazon's ``amazon:`` prefix declared."""
+    return ET.fromstring(document.replace("<speak>", f'<speak xmlns:amazon="{_AMAZON_NS}">', 1))
